@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+// Layer 6: the cache descriptor. One memzone per cache holds it; nodes are
+// allocated on their own sockets; lcore queue control blocks are inline
+// (one cache line per lcore id, so any process's lcore finds its own), and
+// their pointer arrays are allocated when an lcore first uses the cache.
+#pragma once
+
+#include <cstdint>
+#include <rte_lcore.h>
+#include <rte_spinlock.h>
+#include "slubq.h"
+#include "common/compiler.hpp"
+#include "topology/topology.hpp"
+#include "slab/slab.hpp"
+#include "source/source.hpp"
+#include "node/node.hpp"
+#include "queue/lcore_queue.hpp"
+
+namespace slubq {
+
+constexpr std::uint32_t cache_magic = 0x5100bcac;
+
+enum fast_flags : std::uint32_t {
+	// Frees must check each object's home socket (more than one node).
+	FAST_CHECK_REMOTE = 1u << 0,
+};
+
+struct tunables {
+	std::uint32_t queue_size;
+	std::uint32_t batch;
+	std::uint32_t shared_size;
+	std::uint32_t alien_size;
+	std::uint64_t mem_limit;
+};
+
+// Fault injection and debug state (see debug/). Zero when unused.
+struct debug_state {
+	std::uint32_t flags;          // SLUBQ_F_DEBUG bits in effect
+	std::uint32_t fail_every;     // fail every Nth allocation call (0 = off)
+	std::uint64_t fail_calls;     // allocation calls seen (atomic)
+	std::uint64_t fail_seed;      // xorshift state for probabilistic faults (atomic)
+	std::uint32_t fail_ppm;       // failure probability, parts per million (0 = off)
+	std::uint32_t red_zone;       // bytes of red zone on each side
+	std::uint64_t errors;         // problems found (atomic)
+	std::uint64_t injected;       // faults injected (atomic)
+};
+
+} // namespace slubq
+
+struct alignas(slubq::cache_line) slubq_cache {
+	// --- line read by every fast path ---
+	std::uint32_t fast_flags;
+	std::uint32_t magic;
+	std::uintptr_t slab_mask;
+	std::uint64_t pad_hot[6];
+
+	// --- slow paths ---
+	char name[SLUBQ_NAMESIZE];
+	std::uint32_t id;
+	std::uint32_t flags;         // SLUBQ_F_*
+	std::uint32_t refcnt;        // registry names pointing here (merging)
+	std::uint32_t nr_sockets;
+	std::uint32_t align;
+	std::uint32_t obj_size_req;  // obj_size as requested
+	slubq::geometry geo;
+	slubq::source_state src;
+	slubq::topology topo;        // snapshot taken at creation
+	rte_spinlock_t tune_lock;
+	std::uint32_t tune_gen;      // bumped on every tunable change or drain request
+	std::uint32_t drain_gen;     // bumped by shrink: lcores empty their queues
+	std::uint32_t pad_tune;
+	slubq::tunables tune;
+	slubq::debug_state dbg;
+	const rte_memzone *mz;       // memzone holding this descriptor
+	slubq::node *nodes[SLUBQ_MAX_SOCKETS];
+	slubq::lcore_stats stats[RTE_MAX_LCORE];
+	slubq::lcore_queue queues[RTE_MAX_LCORE];
+};
+static_assert(std::is_standard_layout_v<slubq_cache>);
+static_assert(offsetof(slubq_cache, name) == slubq::cache_line, "hot fields alone in the first line");
+
+namespace slubq {
+
+// Slab geometry for these parameters (debug layout included).
+int cache_geometry(geometry &g, const slubq_cache_params *p);
+
+// --- slow paths (cache/cache_slow.cpp) ---
+int alloc_slow(slubq_cache *c, lcore_queue *q, void **objs, std::uint32_t n);
+void free_slow(slubq_cache *c, lcore_queue *q, void *const *objs, std::uint32_t n);
+// Without an lcore queue: straight to the node of `socket`, under its lock.
+int alloc_locked(slubq_cache *c, unsigned socket, void **objs, std::uint32_t n);
+void free_locked(slubq_cache *c, unsigned socket, void *const *objs, std::uint32_t n);
+// Apply published tunables / drain requests to the caller's own queue.
+void queue_pickup(slubq_cache *c, lcore_queue *q);
+// Empty the caller's queue into its node.
+void queue_drain(slubq_cache *c, lcore_queue *q);
+
+// Is obj a well-formed object of c? (slab magic, owner, slot). Reports and
+// counts the problem when not.
+bool check_object(slubq_cache *c, const void *obj, const char *what);
+// Ask every lcore queue to pick up tunables at its next slow path.
+void request_pickup(slubq_cache *c);
+
+// Report a problem found in the object path (counted in dbg.errors).
+void report_bad_object(slubq_cache *c, const void *obj, const char *what, const char *why);
+
+} // namespace slubq

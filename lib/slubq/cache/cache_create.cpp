@@ -1,0 +1,485 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+// Cache life cycle: create (with merging), lookup, destroy, tunables, shrink.
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+#include <cstring>
+#include <rte_malloc.h>
+#include <rte_memzone.h>
+#include "cache/cache.hpp"
+#include "common/log.hpp"
+#include "debug/debug_layout.hpp"
+#include "registry/registry.hpp"
+
+namespace slubq {
+
+namespace {
+
+constexpr std::uint32_t default_queue = 512;
+constexpr std::uint32_t default_alien = 256;
+constexpr std::uint64_t default_chunk = 2u << 20;
+
+bool anonymous(const slubq_cache_params *p) { return p->name == nullptr || p->name[0] == '\0'; }
+
+int validate(const slubq_cache_params *p)
+{
+	if (p->obj_size == 0) {
+		SLUBQ_LOG(ERR, "cache %s: object size 0", anonymous(p) ? "(anonymous)" : p->name);
+		return fail(EINVAL);
+	}
+	if (!anonymous(p) && std::strlen(p->name) >= SLUBQ_NAMESIZE) {
+		SLUBQ_LOG(ERR, "cache name '%s' longer than %d", p->name, SLUBQ_NAMESIZE - 1);
+		return fail(ENAMETOOLONG);
+	}
+	if (p->align != 0 && !is_pow2(p->align)) {
+		SLUBQ_LOG(ERR, "cache %s: alignment %u is not a power of two", p->name, p->align);
+		return fail(EINVAL);
+	}
+	std::uint32_t q = p->queue_size == SLUBQ_QUEUE_OFF ? 0 : p->queue_size;
+	if (q > SLUBQ_MAX_QUEUE || p->shared_size > SLUBQ_MAX_QUEUE || p->alien_size > SLUBQ_MAX_QUEUE) {
+		SLUBQ_LOG(ERR, "cache %s: queue sizes are limited to %d", p->name, SLUBQ_MAX_QUEUE);
+		return fail(EINVAL);
+	}
+	if (p->batch != 0 && q != 0 && p->batch > q) {
+		SLUBQ_LOG(ERR, "cache %s: batch %u larger than queue size %u", p->name, p->batch, q);
+		return fail(EINVAL);
+	}
+	if (p->source == SLUBQ_SOURCE_FIXED && (p->flags & (SLUBQ_F_RED_ZONE | SLUBQ_F_POISON))) {
+		SLUBQ_LOG(ERR, "cache %s: red zones and poisoning need an elastic cache "
+			  "(a fixed source does not own its object layout)", p->name);
+		return fail(EINVAL);
+	}
+	if (p->source != SLUBQ_SOURCE_FIXED && p->source != SLUBQ_SOURCE_ELASTIC)
+		return fail(EINVAL);
+	return 0;
+}
+
+// Fill the tunables from the parameters (0 = default).
+tunables tunables_of(const slubq_cache_params *p)
+{
+	tunables t{};
+	t.queue_size = p->queue_size == SLUBQ_QUEUE_OFF ? 0 : p->queue_size ? p->queue_size : default_queue;
+	t.batch = p->batch ? p->batch : std::max<std::uint32_t>(t.queue_size / 2, 1);
+	t.shared_size = p->shared_size ? p->shared_size : std::min<std::uint32_t>(2 * std::max(t.queue_size, 64u),
+										   SLUBQ_MAX_QUEUE);
+	t.alien_size = p->alien_size ? p->alien_size : default_alien;
+	t.mem_limit = p->mem_limit;
+	return t;
+}
+
+} // namespace
+
+int cache_geometry(geometry &g, const slubq_cache_params *p)
+{
+	std::uint32_t align = std::max<std::uint32_t>(p->align ? p->align : 8, 8);
+	debug_layout dl = debug_layout_of(p->flags, p->obj_size, align);
+	std::uint32_t stride = p->slot_size ? p->slot_size : dl.stride;
+	std::uint32_t obj_offset = p->slot_size ? p->obj_offset : dl.obj_offset;
+	return geometry_make(g, stride, obj_offset, p->obj_size, align, p->slab_objs, p->slab_size, p->page_size,
+			     dl.meta_size);
+}
+
+namespace {
+
+// A registered cache an anonymous one may share: same layout and flags.
+slubq_cache *find_mergeable(registry *r, const slubq_cache_params *p, const geometry &g)
+{
+	if (!anonymous(p) || (p->flags & (SLUBQ_F_NO_MERGE | SLUBQ_F_DEBUG)) || p->source != SLUBQ_SOURCE_ELASTIC)
+		return nullptr;
+	for (auto &e : r->entries) {
+		if (!e.used || e.alias)
+			continue;
+		slubq_cache *c = e.cache;
+		if ((c->flags & SLUBQ_F_NO_MERGE) || c->dbg.flags || c->src.kind != SLUBQ_SOURCE_ELASTIC ||
+		    std::strncmp(c->name, "anon-", 5) != 0)
+			continue;
+		if (c->geo.stride == g.stride && c->geo.obj_offset == g.obj_offset && c->align == std::max(p->align, 8u) &&
+		    (c->flags & SLUBQ_F_DMA) == (p->flags & SLUBQ_F_DMA) && c->geo.slab_size == g.slab_size)
+			return c;
+	}
+	return nullptr;
+}
+
+registry_entry *free_entry(registry *r)
+{
+	for (auto &e : r->entries)
+		if (!e.used)
+			return &e;
+	return nullptr;
+}
+
+registry_entry *find_entry(registry *r, const char *name)
+{
+	for (auto &e : r->entries)
+		if (e.used && std::strncmp(e.name, name, SLUBQ_NAMESIZE) == 0)
+			return &e;
+	return nullptr;
+}
+
+void free_cache_memory(slubq_cache *c)
+{
+	for (unsigned lc = 0; lc < RTE_MAX_LCORE; lc++)
+		rte_free(c->queues[lc].objs);
+	for (unsigned s = 0; s < c->nr_sockets; s++) {
+		if (c->nodes[s] == nullptr)
+			continue;
+		elastic_release_all(c, c->nodes[s]);
+		node_fini(c, c->nodes[s]);
+		rte_free(c->nodes[s]);
+	}
+	c->magic = 0;
+	rte_memzone_free(c->mz);
+}
+
+slubq_cache *build(registry *r, const slubq_cache_params *p, const geometry &g, const char *name)
+{
+	char mzname[RTE_MEMZONE_NAMESIZE];
+	std::uint32_t id = r->next_id++;
+	std::snprintf(mzname, sizeof(mzname), "slubq_c%u", id);
+	const rte_memzone *mz = rte_memzone_reserve_aligned(mzname, sizeof(slubq_cache), SOCKET_ID_ANY, 0, cache_line);
+	if (mz == nullptr)
+		return nullptr;
+	auto *c = static_cast<slubq_cache *>(mz->addr);
+	std::memset(static_cast<void *>(c), 0, sizeof(*c));
+	c->mz = mz;
+	c->id = id;
+	std::snprintf(c->name, sizeof(c->name), "%s", name);
+	c->flags = p->flags;
+	c->refcnt = 1;
+	c->align = std::max<std::uint32_t>(p->align ? p->align : 8, 8);
+	c->obj_size_req = p->obj_size;
+	c->geo = g;
+	c->slab_mask = g.slab_mask;
+	c->topo = r->topo;
+	c->nr_sockets = c->topo.nr_sockets;
+	c->tune = tunables_of(p);
+	rte_spinlock_init(&c->tune_lock);
+	c->dbg.flags = p->flags & SLUBQ_F_DEBUG;
+	c->dbg.red_zone = g.obj_offset && !p->slot_size ? g.obj_offset : 0;
+	c->dbg.fail_seed = 0x9e3779b97f4a7c15ull ^ id;
+	c->src.kind = p->source;
+	c->src.mz_flags = (p->flags & SLUBQ_F_DMA) ? RTE_MEMZONE_IOVA_CONTIG : 0;
+	// An IOVA-contiguous 2 MiB memzone plus the heap's element header would
+	// span two hugepages, which need not be physically adjacent: DMA caches
+	// use half a hugepage per chunk.
+	std::uint64_t chunk = p->chunk_size ? p->chunk_size
+					    : std::max<std::uint64_t>(g.slab_size, (p->flags & SLUBQ_F_DMA)
+											  ? default_chunk / 2
+											  : default_chunk);
+	if (p->mem_limit != 0 && p->chunk_size == 0)
+		chunk = std::min(chunk, p->mem_limit); // a chunk never exceeds the limit on its own
+	c->src.chunk_bytes = std::max<std::uint64_t>(align_down(chunk, g.slab_size), g.slab_size);
+	c->src.limit = p->mem_limit;
+	c->src.home_socket = p->socket_id;
+	c->fast_flags = c->nr_sockets > 1 ? std::uint32_t(FAST_CHECK_REMOTE) : 0u;
+	for (unsigned s = 0; s < c->nr_sockets; s++) {
+		int real = c->topo.real_socket[s];
+		if (p->source == SLUBQ_SOURCE_FIXED && p->socket_id != SOCKET_ID_ANY)
+			real = p->socket_id;
+		auto *nd = static_cast<node *>(rte_zmalloc_socket("slubq_node", sizeof(node), cache_line, real));
+		if (nd == nullptr)
+			nd = static_cast<node *>(rte_zmalloc("slubq_node", sizeof(node), cache_line));
+		c->nodes[s] = nd;
+		if (nd == nullptr || node_init(c, nd, s, real) < 0) {
+			free_cache_memory(c);
+			return fail_null<slubq_cache>(ENOMEM);
+		}
+	}
+	store_release(c->magic, cache_magic);
+	return c;
+}
+
+} // namespace
+
+} // namespace slubq
+
+using namespace slubq;
+
+extern "C" {
+
+void slubq_cache_params_init(struct slubq_cache_params *p)
+{
+	std::memset(p, 0, sizeof(*p));
+	p->align = 8;
+	p->source = SLUBQ_SOURCE_ELASTIC;
+	p->socket_id = SOCKET_ID_ANY;
+}
+
+struct slubq_cache *slubq_cache_create(const struct slubq_cache_params *p)
+{
+	if (p == nullptr)
+		return fail_null<slubq_cache>(EINVAL);
+	if (validate(p) < 0)
+		return nullptr;
+	geometry g;
+	if (cache_geometry(g, p) < 0) {
+		SLUBQ_LOG(ERR, "cache %s: no slab layout for %u-byte objects (align %u, slab %u)",
+			  anonymous(p) ? "(anonymous)" : p->name, p->obj_size, p->align, p->slab_size);
+		return fail_null<slubq_cache>(EINVAL);
+	}
+	registry *r = registry_get();
+	if (r == nullptr)
+		return nullptr;
+	rte_spinlock_lock(&r->lock);
+	slubq_cache *c = nullptr;
+	int err = 0;
+	char name[SLUBQ_NAMESIZE];
+	registry_entry *e = free_entry(r);
+	if (e == nullptr) {
+		err = ENOSPC;
+	} else if (!anonymous(p) && find_entry(r, p->name) != nullptr) {
+		err = EEXIST;
+	} else if (anonymous(p) && (c = find_mergeable(r, p, g)) != nullptr) {
+		// Merge: a new name for the same cache.
+		std::snprintf(name, sizeof(name), "anon-%u-%u", p->obj_size, r->next_id++);
+		std::snprintf(e->name, sizeof(e->name), "%s", name);
+		e->cache = c;
+		e->alias = 1;
+		e->used = 1;
+		c->refcnt++;
+		SLUBQ_LOG(DEBUG, "cache %s merged into %s", name, c->name);
+	} else {
+		if (anonymous(p))
+			std::snprintf(name, sizeof(name), "anon-%u-%u", p->obj_size, r->next_id);
+		else
+			std::snprintf(name, sizeof(name), "%s", p->name);
+		c = build(r, p, g, name);
+		if (c == nullptr) {
+			err = rte_errno ? rte_errno : ENOMEM;
+		} else {
+			std::snprintf(e->name, sizeof(e->name), "%s", name);
+			e->cache = c;
+			e->alias = 0;
+			e->used = 1;
+		}
+	}
+	rte_spinlock_unlock(&r->lock);
+	if (err) {
+		if (err == EEXIST)
+			SLUBQ_LOG(ERR, "cache %s already exists", p->name);
+		return fail_null<slubq_cache>(err);
+	}
+	SLUBQ_LOG(DEBUG, "cache %s: %u-byte objects, stride %u, slab %" PRIu64 " B x %u objects, %u socket(s)",
+		  c->name, p->obj_size, c->geo.stride, c->geo.slab_size, c->geo.objs_per_slab, c->nr_sockets);
+	return c;
+}
+
+struct slubq_cache *slubq_cache_lookup(const char *name)
+{
+	if (name == nullptr)
+		return fail_null<slubq_cache>(EINVAL);
+	registry *r = registry_get();
+	if (r == nullptr)
+		return nullptr;
+	rte_spinlock_lock(&r->lock);
+	registry_entry *e = find_entry(r, name);
+	slubq_cache *c = e ? e->cache : nullptr;
+	rte_spinlock_unlock(&r->lock);
+	return c ? c : fail_null<slubq_cache>(ENOENT);
+}
+
+int slubq_cache_destroy(struct slubq_cache *c)
+{
+	if (c == nullptr || c->magic != cache_magic)
+		return fail(EINVAL);
+	registry *r = registry_get();
+	if (r == nullptr)
+		return -rte_errno;
+	rte_spinlock_lock(&r->lock);
+	// Drop one name: an alias if there is one, else the cache's own.
+	registry_entry *own = nullptr, *alias = nullptr;
+	for (auto &e : r->entries) {
+		if (!e.used || e.cache != c)
+			continue;
+		if (e.alias) alias = &e; else own = &e;
+	}
+	if (alias != nullptr) {
+		alias->used = 0;
+		c->refcnt--;
+		rte_spinlock_unlock(&r->lock);
+		return 0;
+	}
+	if (own != nullptr)
+		own->used = 0;
+	c->refcnt = 0;
+	rte_spinlock_unlock(&r->lock);
+	// Objects still in queues are free; only objects held by users leak.
+	std::uint64_t total = slubq_cache_total(c), avail = slubq_cache_available(c);
+	int rc = 0;
+	if (avail != total) {
+		SLUBQ_LOG(WARNING, "cache %s destroyed with %" PRIu64 " of %" PRIu64 " objects in use", c->name,
+			  total - avail, total);
+		rc = fail(EBUSY);
+	}
+	free_cache_memory(c);
+	return rc;
+}
+
+const char *slubq_cache_name(const struct slubq_cache *c) { return c ? c->name : nullptr; }
+
+int slubq_tunable_from_name(const char *name, enum slubq_tunable *key)
+{
+	static const struct { const char *name; slubq_tunable key; } names[] = {
+		{"queue", SLUBQ_TUNE_QUEUE_SIZE}, {"queue_size", SLUBQ_TUNE_QUEUE_SIZE},
+		{"batch", SLUBQ_TUNE_BATCH},      {"shared", SLUBQ_TUNE_SHARED_SIZE},
+		{"shared_size", SLUBQ_TUNE_SHARED_SIZE}, {"alien", SLUBQ_TUNE_ALIEN_SIZE},
+		{"alien_size", SLUBQ_TUNE_ALIEN_SIZE}, {"limit", SLUBQ_TUNE_MEM_LIMIT},
+		{"mem_limit", SLUBQ_TUNE_MEM_LIMIT},
+	};
+	if (name == nullptr || key == nullptr)
+		return fail(EINVAL);
+	for (const auto &n : names) {
+		if (std::strcmp(n.name, name) == 0) {
+			*key = n.key;
+			return 0;
+		}
+	}
+	return fail(EINVAL);
+}
+
+int slubq_cache_get(const struct slubq_cache *c, enum slubq_tunable key, uint64_t *value)
+{
+	if (c == nullptr || value == nullptr)
+		return fail(EINVAL);
+	switch (key) {
+	case SLUBQ_TUNE_QUEUE_SIZE: *value = load_relaxed(c->tune.queue_size); return 0;
+	case SLUBQ_TUNE_BATCH: *value = load_relaxed(c->tune.batch); return 0;
+	case SLUBQ_TUNE_SHARED_SIZE: *value = load_relaxed(c->tune.shared_size); return 0;
+	case SLUBQ_TUNE_ALIEN_SIZE: *value = load_relaxed(c->tune.alien_size); return 0;
+	case SLUBQ_TUNE_MEM_LIMIT: *value = load_relaxed(c->src.limit); return 0;
+	default: return fail(EINVAL);
+	}
+}
+
+} // extern "C"
+
+namespace slubq {
+namespace {
+
+// Resize a locked stack; objects over the new bound go to `spill`.
+int resize_stack(slubq_cache *c, rte_spinlock_t *lock, obj_stack &st, std::uint32_t size, int real_socket,
+		 void (*spill)(slubq_cache *, void *, void *const *, std::uint32_t), void *arg)
+{
+	// Allocate outside the lock when growing; swap inside it.
+	void **fresh = nullptr;
+	if (size > st.capacity) {
+		fresh = static_cast<void **>(rte_zmalloc_socket("slubq_stack", std::max(size, 64u) * sizeof(void *),
+								cache_line, real_socket));
+		if (fresh == nullptr)
+			return fail(ENOMEM);
+	}
+	void **old = nullptr;
+	rte_spinlock_lock(lock);
+	if (fresh != nullptr && size > st.capacity) {
+		std::memcpy(fresh, st.objs, st.count * sizeof(void *));
+		old = st.objs;
+		st.objs = fresh;
+		st.capacity = std::max(size, 64u);
+		fresh = nullptr;
+	}
+	if (st.count > size) {
+		spill(c, arg, st.objs + size, st.count - size);
+		st.count = size;
+	}
+	store_relaxed(st.size, size);
+	rte_spinlock_unlock(lock);
+	rte_free(old);
+	rte_free(fresh);
+	return 0;
+}
+
+void spill_to_slabs(slubq_cache *c, void *arg, void *const *objs, std::uint32_t n)
+{
+	node_put_slabs(c, static_cast<node *>(arg), objs, n); // node lock held
+}
+
+void spill_home(slubq_cache *c, void *arg, void *const *objs, std::uint32_t n)
+{
+	node *home = static_cast<node *>(arg); // alien lock held, node lock next: allowed order
+	rte_spinlock_lock(&home->lock);
+	node_put(c, home, objs, n);
+	home->stats.alien_received += n;
+	rte_spinlock_unlock(&home->lock);
+}
+
+} // namespace
+} // namespace slubq
+
+extern "C" {
+
+int slubq_cache_set(struct slubq_cache *c, enum slubq_tunable key, uint64_t value)
+{
+	if (c == nullptr || c->magic != cache_magic)
+		return fail(EINVAL);
+	int rc = 0;
+	rte_spinlock_lock(&c->tune_lock);
+	switch (key) {
+	case SLUBQ_TUNE_QUEUE_SIZE:
+		if (value > SLUBQ_MAX_QUEUE) { rc = fail(EINVAL); break; }
+		store_relaxed(c->tune.queue_size, std::uint32_t(value));
+		if (c->tune.batch > value || c->tune.batch == 0)
+			store_relaxed(c->tune.batch, std::max<std::uint32_t>(std::uint32_t(value) / 2, 1));
+		request_pickup(c);
+		break;
+	case SLUBQ_TUNE_BATCH:
+		if (value == 0 || value > std::max<std::uint32_t>(c->tune.queue_size, 1)) { rc = fail(EINVAL); break; }
+		store_relaxed(c->tune.batch, std::uint32_t(value));
+		request_pickup(c);
+		break;
+	case SLUBQ_TUNE_SHARED_SIZE:
+		if (value > SLUBQ_MAX_QUEUE) { rc = fail(EINVAL); break; }
+		store_relaxed(c->tune.shared_size, std::uint32_t(value));
+		for (unsigned s = 0; s < c->nr_sockets && rc == 0; s++) {
+			node *nd = c->nodes[s];
+			rc = resize_stack(c, &nd->lock, nd->shared, std::uint32_t(value), nd->real_socket, spill_to_slabs, nd);
+		}
+		break;
+	case SLUBQ_TUNE_ALIEN_SIZE:
+		if (value > SLUBQ_MAX_QUEUE) { rc = fail(EINVAL); break; }
+		store_relaxed(c->tune.alien_size, std::uint32_t(value));
+		for (unsigned s = 0; s < c->nr_sockets && rc == 0; s++)
+			for (unsigned h = 0; h < c->nr_sockets && rc == 0; h++)
+				if (h != s)
+					rc = resize_stack(c, &c->nodes[s]->alien[h].lock, c->nodes[s]->alien[h].q,
+							  std::uint32_t(value), c->nodes[s]->real_socket, spill_home,
+							  c->nodes[h]);
+		break;
+	case SLUBQ_TUNE_MEM_LIMIT:
+		if (c->src.kind != SLUBQ_SOURCE_ELASTIC) { rc = fail(ENOTSUP); break; }
+		store_relaxed(c->src.limit, value);
+		c->tune.mem_limit = value;
+		break;
+	default:
+		rc = fail(EINVAL);
+	}
+	rte_spinlock_unlock(&c->tune_lock);
+	return rc;
+}
+
+int64_t slubq_cache_shrink(struct slubq_cache *c)
+{
+	if (c == nullptr || c->magic != cache_magic)
+		return fail(EINVAL);
+	// Other lcores empty their queues at their next slow path.
+	rte_spinlock_lock(&c->tune_lock);
+	__atomic_add_fetch(&c->drain_gen, 1, __ATOMIC_SEQ_CST);
+	request_pickup(c);
+	rte_spinlock_unlock(&c->tune_lock);
+	unsigned lc = rte_lcore_id();
+	if (lc < RTE_MAX_LCORE && c->queues[lc].active)
+		queue_pickup(c, &c->queues[lc]); // drains our own queue now
+	std::int64_t freed = 0;
+	for (unsigned s = 0; s < c->nr_sockets; s++)
+		alien_drain_to(c, s);
+	for (unsigned s = 0; s < c->nr_sockets; s++) {
+		node *nd = c->nodes[s];
+		rte_spinlock_lock(&nd->lock);
+		node_put_slabs(c, nd, nd->shared.objs, nd->shared.count);
+		nd->shared.count = 0;
+		rte_spinlock_unlock(&nd->lock);
+		freed += std::int64_t(elastic_release(c, nd));
+	}
+	return freed;
+}
+
+} // extern "C"

@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+// Reading a cache: exact counts, statistics, snapshots, walking the registry.
+// Also the exported C entry points of the object paths.
+#include <cstring>
+#include <vector>
+#include "cache/cache_fast.hpp"
+#include "common/log.hpp"
+#include "registry/registry.hpp"
+
+using namespace slubq;
+
+namespace {
+
+bool valid(const slubq_cache *c) { return c != nullptr && c->magic == cache_magic; }
+
+std::uint64_t queued_in_lcores(const slubq_cache *c)
+{
+	std::uint64_t n = 0;
+	for (unsigned lc = 0; lc < RTE_MAX_LCORE; lc++)
+		if (load_relaxed(c->queues[lc].active))
+			n += load_relaxed(c->queues[lc].count);
+	return n;
+}
+
+// free bits + shared + alien objects of one node (locks taken one at a time).
+void node_counts(const slubq_cache *c, node *nd, std::uint64_t *free_bits, std::uint64_t *queued,
+		 std::uint64_t *total)
+{
+	std::uint64_t alien = 0;
+	for (unsigned h = 0; h < c->nr_sockets; h++) {
+		if (h == nd->socket)
+			continue;
+		rte_spinlock_lock(&nd->alien[h].lock);
+		alien += nd->alien[h].q.count;
+		rte_spinlock_unlock(&nd->alien[h].lock);
+	}
+	rte_spinlock_lock(&nd->lock);
+	*free_bits += nd->free_objs;
+	*queued += nd->shared.count + alien;
+	*total += nd->nr_objs;
+	rte_spinlock_unlock(&nd->lock);
+}
+
+} // namespace
+
+extern "C" {
+
+int slubq_cache_alloc_bulk(struct slubq_cache *c, void **objs, unsigned int n)
+{
+	return alloc_bulk(c, objs, n);
+}
+
+void slubq_cache_free_bulk(struct slubq_cache *c, void *const *objs, unsigned int n)
+{
+	free_bulk(c, objs, n);
+}
+
+void *slubq_cache_alloc(struct slubq_cache *c)
+{
+	void *o;
+	return alloc_bulk(c, &o, 1) == 0 ? o : nullptr;
+}
+
+void slubq_cache_free(struct slubq_cache *c, void *obj)
+{
+	free_bulk(c, &obj, 1);
+}
+
+int slubq_cache_populate(struct slubq_cache *c, void *vaddr, rte_iova_t iova, size_t len, int socket,
+			 unsigned int max_objs, slubq_obj_cb_t *cb, void *opaque)
+{
+	if (!valid(c))
+		return fail(EINVAL);
+	return fixed_populate(c, vaddr, iova, len, socket, max_objs, cb, opaque);
+}
+
+ssize_t slubq_cache_calc_mem_size(const struct slubq_cache_params *p, uint32_t n, uint32_t pg_shift,
+				  size_t *min_chunk, size_t *align)
+{
+	if (p == nullptr || p->obj_size == 0)
+		return fail(EINVAL);
+	slubq_cache_params q = *p;
+	if (pg_shift != 0)
+		q.page_size = std::uint64_t(1) << pg_shift;
+	geometry g;
+	if (cache_geometry(g, &q) < 0)
+		return -rte_errno;
+	std::uint64_t slabs = (std::uint64_t(n) + g.objs_per_slab - 1) / g.objs_per_slab;
+	// One slab more: a chunk that arrives unaligned loses up to one slab.
+	if (min_chunk)
+		*min_chunk = std::size_t(2 * g.slab_size);
+	if (align)
+		*align = std::size_t(g.slab_size);
+	return ssize_t((slabs + 1) * g.slab_size);
+}
+
+uint64_t slubq_cache_available(const struct slubq_cache *c)
+{
+	if (!valid(c))
+		return 0;
+	std::uint64_t free_bits = 0, queued = 0, total = 0;
+	for (unsigned s = 0; s < c->nr_sockets; s++)
+		node_counts(c, c->nodes[s], &free_bits, &queued, &total);
+	return free_bits + queued + queued_in_lcores(c);
+}
+
+uint64_t slubq_cache_total(const struct slubq_cache *c)
+{
+	if (!valid(c))
+		return 0;
+	std::uint64_t total = 0;
+	for (unsigned s = 0; s < c->nr_sockets; s++)
+		total += load_relaxed(c->nodes[s]->nr_objs);
+	return total;
+}
+
+int slubq_cache_stats(const struct slubq_cache *c, int lcore, struct slubq_stats *s)
+{
+	if (!valid(c) || s == nullptr || lcore >= RTE_MAX_LCORE || lcore < -1)
+		return fail(EINVAL);
+	std::memset(s, 0, sizeof(*s));
+	unsigned lo = lcore < 0 ? 0 : unsigned(lcore);
+	unsigned hi = lcore < 0 ? RTE_MAX_LCORE : unsigned(lcore) + 1;
+	for (unsigned lc = lo; lc < hi; lc++) {
+		const lcore_queue &q = c->queues[lc];
+		const lcore_stats &st = c->stats[lc];
+		s->alloc_fast += load_relaxed(q.alloc_fast);
+		s->free_fast += load_relaxed(q.free_fast);
+		s->alloc_slow += load_relaxed(st.alloc_slow);
+		s->free_slow += load_relaxed(st.free_slow);
+		s->refills += load_relaxed(st.refills);
+		s->flushes += load_relaxed(st.flushes);
+		s->alien_sent += load_relaxed(st.alien_sent);
+		s->alien_flushes += load_relaxed(st.alien_flushes);
+		s->remote_allocs += load_relaxed(st.remote_allocs);
+		s->alloc_fail += load_relaxed(st.alloc_fail);
+	}
+	if (lcore < 0) {
+		// Counters kept by the nodes (shared by every lcore of a socket).
+		for (unsigned n = 0; n < c->nr_sockets; n++) {
+			const node_stats &ns = c->nodes[n]->stats;
+			s->alien_received += load_relaxed(ns.alien_received);
+			s->slabs_grown += load_relaxed(ns.slabs_grown);
+			s->slabs_freed += load_relaxed(ns.slabs_freed);
+			s->locked_ops += load_relaxed(ns.locked_ops);
+		}
+		s->debug_errors = load_relaxed(c->dbg.errors);
+		s->injected_faults = load_relaxed(c->dbg.injected);
+	}
+	return 0;
+}
+
+int slubq_cache_queue_fill(const struct slubq_cache *c, unsigned int lcore, uint32_t *count, uint32_t *size)
+{
+	if (!valid(c) || lcore >= RTE_MAX_LCORE)
+		return fail(EINVAL);
+	const lcore_queue &q = c->queues[lcore];
+	bool active = load_relaxed(q.active);
+	if (count)
+		*count = active ? load_relaxed(q.count) : 0;
+	if (size)
+		*size = active ? load_relaxed(q.limit) : 0;
+	return active ? 1 : 0;
+}
+
+int slubq_cache_get_info(const struct slubq_cache *c, struct slubq_cache_info *info)
+{
+	if (!valid(c) || info == nullptr)
+		return fail(EINVAL);
+	std::memset(info, 0, sizeof(*info));
+	std::memcpy(info->name, c->name, sizeof(info->name));
+	info->obj_size = c->obj_size_req;
+	info->align = c->align;
+	info->flags = c->flags;
+	info->source = slubq_source_kind(c->src.kind);
+	info->slot_size = c->geo.stride;
+	info->slab_size = std::uint32_t(c->geo.slab_size);
+	info->slab_objs = c->geo.objs_per_slab;
+	info->queue_size = load_relaxed(c->tune.queue_size);
+	info->batch = load_relaxed(c->tune.batch);
+	info->shared_size = load_relaxed(c->tune.shared_size);
+	info->alien_size = load_relaxed(c->tune.alien_size);
+	info->mem_limit = load_relaxed(c->src.limit);
+	info->nr_sockets = c->nr_sockets;
+	info->refcnt = load_relaxed(c->refcnt);
+	std::uint64_t queued = 0;
+	for (unsigned s = 0; s < c->nr_sockets; s++) {
+		node *nd = c->nodes[s];
+		slubq_node_info &ni = info->node[s];
+		ni.socket = s;
+		ni.real_socket = nd->real_socket;
+		std::uint32_t alien = 0;
+		for (unsigned h = 0; h < c->nr_sockets; h++) {
+			if (h == s)
+				continue;
+			rte_spinlock_lock(&nd->alien[h].lock);
+			alien += nd->alien[h].q.count;
+			rte_spinlock_unlock(&nd->alien[h].lock);
+		}
+		rte_spinlock_lock(&nd->lock);
+		ni.slabs_partial = nd->partial.count;
+		ni.slabs_full = nd->full.count;
+		ni.slabs_empty = nd->empty.count;
+		ni.objects = nd->nr_objs;
+		ni.free_in_slabs = nd->free_objs;
+		ni.shared_count = nd->shared.count;
+		ni.shared_size = nd->shared.size;
+		ni.mem_bytes = nd->mem_bytes;
+		rte_spinlock_unlock(&nd->lock);
+		ni.alien_count = alien;
+		ni.alien_size = load_relaxed(c->tune.alien_size);
+		info->total += ni.objects;
+		info->available += ni.free_in_slabs + ni.shared_count + alien;
+		info->mem_bytes += ni.mem_bytes;
+		queued += ni.shared_count + alien;
+	}
+	std::uint64_t in_lcores = queued_in_lcores(c);
+	info->available += in_lcores;
+	info->in_queues = queued + in_lcores;
+	return 0;
+}
+
+int slubq_cache_walk(int (*fn)(struct slubq_cache *c, const char *name, void *arg), void *arg)
+{
+	if (fn == nullptr)
+		return fail(EINVAL);
+	registry *r = registry_get();
+	if (r == nullptr)
+		return -rte_errno;
+	// Copy the names first: fn may create or destroy caches.
+	struct item { char name[SLUBQ_NAMESIZE]; slubq_cache *c; };
+	std::vector<item> items(SLUBQ_MAX_CACHES);
+	unsigned n = 0;
+	rte_spinlock_lock(&r->lock);
+	for (auto &e : r->entries)
+		if (e.used) {
+			std::memcpy(items[n].name, e.name, SLUBQ_NAMESIZE);
+			items[n++].c = e.cache;
+		}
+	rte_spinlock_unlock(&r->lock);
+	for (unsigned i = 0; i < n; i++) {
+		int rc = fn(items[i].c, items[i].name, arg);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+struct slubq_cache *slubq_cache_of(const void *obj, uint32_t slab_size)
+{
+	if (obj == nullptr || !is_pow2(slab_size))
+		return nullptr;
+	auto *s = reinterpret_cast<const slab *>(reinterpret_cast<std::uintptr_t>(obj) & ~std::uintptr_t(slab_size - 1));
+	if (s->magic != slab_magic || s->owner == nullptr || s->owner->magic != cache_magic ||
+	    s->owner->geo.slab_size != slab_size)
+		return nullptr;
+	return s->owner;
+}
+
+rte_iova_t slubq_cache_virt2iova(const struct slubq_cache *c, const void *obj)
+{
+	if (!valid(c) || obj == nullptr)
+		return RTE_BAD_IOVA;
+	const slab *s = slab_of(c->geo, obj);
+	if (s->magic != slab_magic || s->owner != c || s->iova == RTE_BAD_IOVA)
+		return RTE_BAD_IOVA;
+	return s->iova + (reinterpret_cast<std::uintptr_t>(obj) - reinterpret_cast<std::uintptr_t>(s));
+}
+
+int slubq_topology_simulate(unsigned int nr_sockets, const int *map)
+{
+	registry *r = registry_get();
+	if (r == nullptr)
+		return -rte_errno;
+	topology t;
+	if (topology_simulate(t, nr_sockets, map) < 0)
+		return -rte_errno;
+	rte_spinlock_lock(&r->lock);
+	r->topo = t;
+	rte_spinlock_unlock(&r->lock);
+	return 0;
+}
+
+int slubq_topology_reset(void)
+{
+	registry *r = registry_get();
+	if (r == nullptr)
+		return -rte_errno;
+	topology t;
+	topology_from_eal(t);
+	rte_spinlock_lock(&r->lock);
+	r->topo = t;
+	rte_spinlock_unlock(&r->lock);
+	return 0;
+}
+
+unsigned int slubq_topology_sockets(void)
+{
+	registry *r = registry_get();
+	return r ? r->topo.nr_sockets : 1;
+}
+
+unsigned int slubq_topology_lcore_socket(unsigned int lcore)
+{
+	registry *r = registry_get();
+	if (r == nullptr)
+		return 0;
+	if (lcore >= RTE_MAX_LCORE)
+		return topology_thread_socket(r->topo);
+	return r->topo.lcore_socket[lcore];
+}
+
+int slubq_topology_is_simulated(void)
+{
+	registry *r = registry_get();
+	return r ? int(r->topo.simulated) : 0;
+}
+
+} // extern "C"

@@ -1,0 +1,414 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+// Slow paths: refill and flush of lcore queues, the locked path for threads
+// without a queue, remote fallback, and the pickup of run-time tunables.
+#include <algorithm>
+#include <cstring>
+#include <rte_malloc.h>
+#include "cache/cache.hpp"
+#include "common/log.hpp"
+#include "debug/debug.hpp"
+
+namespace slubq {
+
+namespace {
+
+unsigned lcore_of(const slubq_cache *c, const lcore_queue *q)
+{
+	return unsigned(q - c->queues);
+}
+
+bool is_elastic(const slubq_cache *c) { return c->src.kind == SLUBQ_SOURCE_ELASTIC; }
+
+// Give objects back to their home nodes (failed all-or-nothing allocations).
+void give_back(slubq_cache *c, void *const *objs, std::uint32_t n)
+{
+	std::uint32_t i = 0;
+	while (i < n) {
+		unsigned home = slab_of(c->geo, objs[i])->socket;
+		std::uint32_t j = i + 1;
+		while (j < n && slab_of(c->geo, objs[j])->socket == home)
+			j++;
+		node *nd = c->nodes[home];
+		rte_spinlock_lock(&nd->lock);
+		node_put(c, nd, objs + i, j - i);
+		rte_spinlock_unlock(&nd->lock);
+		i = j;
+	}
+}
+
+// Objects from the node of `socket` (and objects of it stuck in remote alien
+// queues, and new slabs when elastic). for_queue: see node_take.
+std::uint32_t take_local(slubq_cache *c, unsigned socket, void **out, std::uint32_t want, std::uint32_t need,
+			 bool for_queue)
+{
+	node *nd = c->nodes[socket];
+	std::uint32_t got = 0;
+	bool drained = false;
+	for (;;) {
+		rte_spinlock_lock(&nd->lock);
+		got += node_take(c, nd, out + got, want - got, for_queue);
+		rte_spinlock_unlock(&nd->lock);
+		if (got >= need)
+			return got;
+		if (!drained) {
+			drained = true;
+			if (alien_drain_to(c, socket) != 0)
+				continue;
+		}
+		if (is_elastic(c) && elastic_grow(c, nd) == 0)
+			continue;
+		return got;
+	}
+}
+
+// The local node is dry: objects of other sockets, straight to the caller.
+std::uint32_t take_remote(slubq_cache *c, unsigned socket, void **out, std::uint32_t want)
+{
+	std::uint32_t got = 0;
+	for (unsigned s = 0; s < c->nr_sockets && got < want; s++) {
+		if (s == socket)
+			continue;
+		node *nd = c->nodes[s];
+		alien_drain_to(c, s);
+		rte_spinlock_lock(&nd->lock);
+		std::uint32_t k = node_take(c, nd, out + got, want - got, false);
+		nd->stats.remote_given += k;
+		rte_spinlock_unlock(&nd->lock);
+		got += k;
+	}
+	return got;
+}
+
+// Objects per home socket, sent in batches (free paths of multi-socket caches).
+struct home_batches {
+	static constexpr std::uint32_t cap = 32;
+	void *objs[SLUBQ_MAX_SOCKETS][cap];
+	std::uint32_t count[SLUBQ_MAX_SOCKETS] = {};
+};
+
+// Send remote objects freed on `from` towards `home`: into the alien queue,
+// or (no alien queues) straight home. Returns objects that reached home.
+std::uint32_t send_remote(slubq_cache *c, unsigned from, unsigned home, void *const *objs, std::uint32_t k)
+{
+	if (c->flags & SLUBQ_F_NO_ALIEN) {
+		node *dest = c->nodes[home];
+		rte_spinlock_lock(&dest->lock);
+		node_put(c, dest, objs, k);
+		rte_spinlock_unlock(&dest->lock);
+		return k;
+	}
+	return alien_put(c, from, home, objs, k);
+}
+
+void count_remote(const slubq_cache *c, lcore_stats &st, std::uint32_t sent_home, std::uint32_t k)
+{
+	if (c->flags & SLUBQ_F_NO_ALIEN)
+		return;
+	st.alien_sent += k;
+	if (sent_home)
+		st.alien_flushes++;
+}
+
+// Flush the k oldest objects of q to its node (owner only).
+void flush_oldest(slubq_cache *c, lcore_queue *q, std::uint32_t k)
+{
+	if (k == 0)
+		return;
+	node *nd = c->nodes[q->socket];
+	rte_spinlock_lock(&nd->lock);
+	node_put(c, nd, q->objs, k);
+	rte_spinlock_unlock(&nd->lock);
+	std::memmove(q->objs, q->objs + k, (q->count - k) * sizeof(void *));
+	q->count -= k;
+	c->stats[lcore_of(c, q)].flushes++;
+}
+
+// Local objects into the owner's queue, flushing the oldest when full.
+void queue_take(slubq_cache *c, lcore_queue *q, void *const *objs, std::uint32_t m)
+{
+	if (q->count + m <= q->limit) {
+		queue_push(q, objs, m);
+		return;
+	}
+	if (m > q->limit) {
+		// Bigger than the queue itself: straight to the node.
+		node *nd = c->nodes[q->socket];
+		rte_spinlock_lock(&nd->lock);
+		node_put(c, nd, objs, m);
+		rte_spinlock_unlock(&nd->lock);
+		c->stats[lcore_of(c, q)].flushes++;
+		return;
+	}
+	std::uint32_t k = std::max(q->batch, q->count + m - q->limit);
+	flush_oldest(c, q, std::min(k, q->count));
+	queue_push(q, objs, m);
+}
+
+// First use of a cache by an lcore: allocate its pointer array.
+bool queue_activate(slubq_cache *c, lcore_queue *q)
+{
+	if (q->active)
+		return true;
+	if (c->dbg.flags != 0 || c->dbg.fail_every != 0 || c->dbg.fail_ppm != 0)
+		return false; // debug and fault injection run on the locked path
+	unsigned lc = lcore_of(c, q);
+	std::uint32_t gen = load_acquire(c->tune_gen);
+	std::uint32_t limit = load_relaxed(c->tune.queue_size);
+	if (limit == 0)
+		return false;
+	std::uint32_t cap = std::max<std::uint32_t>(limit, 64);
+	unsigned socket = c->topo.lcore_socket[lc];
+	auto **objs = static_cast<void **>(rte_malloc_socket("slubq_queue", cap * sizeof(void *), cache_line,
+							     c->nodes[socket]->real_socket));
+	if (objs == nullptr)
+		objs = static_cast<void **>(rte_malloc("slubq_queue", cap * sizeof(void *), cache_line));
+	if (objs == nullptr)
+		return false;
+	q->objs = objs;
+	q->count = 0;
+	q->capacity = cap;
+	q->limit = limit;
+	q->batch = std::clamp<std::uint32_t>(load_relaxed(c->tune.batch), 1, limit);
+	q->socket = std::uint16_t(socket);
+	q->seen_gen = gen;
+	q->seen_drain = load_relaxed(c->drain_gen);
+	q->active = 1;
+	store_relaxed(q->size, limit);
+	// A tuner may have published something between our read and now.
+	queue_pickup(c, q);
+	return true;
+}
+
+} // namespace
+
+void report_bad_object(slubq_cache *c, const void *obj, const char *what, const char *why)
+{
+	__atomic_add_fetch(&c->dbg.errors, 1, __ATOMIC_RELAXED);
+	debug_report(c, obj, what, why);
+}
+
+bool check_object(slubq_cache *c, const void *obj, const char *what)
+{
+	const slab *s = slab_of(c->geo, obj);
+	if (obj == nullptr || s->magic != slab_magic || s->owner != c) {
+		report_bad_object(c, obj, what, "not an object of this cache (foreign pointer)");
+		return false;
+	}
+	if (slab_index(c->geo, s, obj) == UINT32_MAX) {
+		report_bad_object(c, obj, what, "pointer is not the start of an object");
+		return false;
+	}
+	return true;
+}
+
+void queue_drain(slubq_cache *c, lcore_queue *q)
+{
+	if (q->active && q->count)
+		flush_oldest(c, q, q->count);
+}
+
+void queue_pickup(slubq_cache *c, lcore_queue *q)
+{
+	for (;;) {
+		std::uint32_t gen = load_acquire(c->tune_gen);
+		if (gen != q->seen_gen) {
+			std::uint32_t limit = load_relaxed(c->tune.queue_size);
+			std::uint32_t batch = load_relaxed(c->tune.batch);
+			if (limit > q->capacity) {
+				auto **objs = static_cast<void **>(rte_malloc_socket(
+					"slubq_queue", limit * sizeof(void *), cache_line,
+					c->nodes[q->socket]->real_socket));
+				if (objs != nullptr) {
+					std::memcpy(objs, q->objs, q->count * sizeof(void *));
+					rte_free(q->objs);
+					q->objs = objs;
+					q->capacity = limit;
+				} else {
+					SLUBQ_LOG(WARNING, "cache %s: no memory for a queue of %u, keeping %u",
+						  c->name, limit, q->capacity);
+					limit = q->capacity;
+				}
+			}
+			std::uint32_t drain = load_relaxed(c->drain_gen);
+			if (drain != q->seen_drain) {
+				flush_oldest(c, q, q->count);
+				q->seen_drain = drain;
+			}
+			if (q->count > limit)
+				flush_oldest(c, q, q->count - limit);
+			q->limit = limit;
+			q->batch = std::clamp<std::uint32_t>(batch, 1, std::max<std::uint32_t>(limit, 1));
+			q->seen_gen = gen;
+		}
+		store_relaxed(q->size, q->limit);
+		// Pairs with request_pickup(): either we see its generation now, or
+		// its store of 0 into size lands after ours and sends us back here.
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		if (load_relaxed(c->tune_gen) == gen)
+			return;
+	}
+}
+
+void request_pickup(slubq_cache *c)
+{
+	__atomic_add_fetch(&c->tune_gen, 1, __ATOMIC_SEQ_CST);
+	for (unsigned lc = 0; lc < RTE_MAX_LCORE; lc++)
+		if (load_relaxed(c->queues[lc].active))
+			store_relaxed(c->queues[lc].size, std::uint32_t(0));
+}
+
+int alloc_locked(slubq_cache *c, unsigned socket, void **objs, std::uint32_t n)
+{
+	std::uint32_t got = take_local(c, socket, objs, n, n, false);
+	if (got < n)
+		got += take_remote(c, socket, objs + got, n - got);
+	node *nd = c->nodes[socket];
+	rte_spinlock_lock(&nd->lock);
+	nd->stats.locked_ops++;
+	rte_spinlock_unlock(&nd->lock);
+	if (got == n)
+		return 0;
+	give_back(c, objs, got);
+	return fail(ENOBUFS);
+}
+
+void free_locked(slubq_cache *c, unsigned socket, void *const *objs, std::uint32_t n)
+{
+	home_batches hb;
+	node *nd = c->nodes[socket];
+	for (std::uint32_t i = 0; i < n; i++) {
+		void *obj = objs[i];
+		if (!check_object(c, obj, "free"))
+			continue;
+		unsigned home = slab_of(c->geo, obj)->socket;
+		hb.objs[home][hb.count[home]++] = obj;
+		if (hb.count[home] == home_batches::cap) {
+			if (home == socket) {
+				rte_spinlock_lock(&nd->lock);
+				node_put(c, nd, hb.objs[home], hb.count[home]);
+				rte_spinlock_unlock(&nd->lock);
+			} else {
+				send_remote(c, socket, home, hb.objs[home], hb.count[home]);
+			}
+			hb.count[home] = 0;
+		}
+	}
+	rte_spinlock_lock(&nd->lock);
+	nd->stats.locked_ops++;
+	node_put(c, nd, hb.objs[socket], hb.count[socket]);
+	rte_spinlock_unlock(&nd->lock);
+	for (unsigned h = 0; h < c->nr_sockets; h++)
+		if (h != socket && hb.count[h])
+			send_remote(c, socket, h, hb.objs[h], hb.count[h]);
+}
+
+int alloc_slow(slubq_cache *c, lcore_queue *q, void **objs, std::uint32_t n)
+{
+	if (n == 0)
+		return 0;
+	if (q == nullptr) // not an EAL lcore
+		return alloc_locked(c, topology_thread_socket(c->topo), objs, n);
+	unsigned lc = lcore_of(c, q);
+	lcore_stats &st = c->stats[lc];
+	if (queue_activate(c, q))
+		queue_pickup(c, q);
+	if (SLUBQ_UNLIKELY(!q->active || q->limit == 0)) {
+		// No queue (disabled, debug checks, fault injection): locked path.
+		int rc = debug_alloc(c, lc, objs, n);
+		if (rc == 0)
+			st.alloc_slow += n;
+		else
+			st.alloc_fail++;
+		return rc;
+	}
+	std::uint32_t cnt = q->count;
+	if (n > q->limit) {
+		// Bigger than the queue: the node serves what the queue lacks.
+		if (alloc_locked(c, q->socket, objs + cnt, n - cnt) < 0) {
+			st.alloc_fail++;
+			return -ENOBUFS;
+		}
+		queue_pop(q, objs, cnt);
+		st.alloc_slow += n;
+		return 0;
+	}
+	if (n > cnt) {
+		std::uint32_t need = n - cnt;
+		std::uint32_t want = std::min(q->limit - cnt, need + q->batch);
+		q->count += take_local(c, q->socket, q->objs + cnt, want, need, true);
+		st.refills++;
+		if (q->count < n) {
+			// The local node is dry: remote objects go to the caller, never
+			// into the queue (a local queue only hands out local objects).
+			std::uint32_t k = q->count;
+			std::uint32_t r = take_remote(c, q->socket, objs, n - k);
+			if (r < n - k) {
+				give_back(c, objs, r);
+				st.alloc_fail++;
+				return fail(ENOBUFS);
+			}
+			queue_pop(q, objs + r, k);
+			st.remote_allocs += r;
+			st.alloc_slow += n;
+			return 0;
+		}
+	}
+	queue_pop(q, objs, n);
+	st.alloc_slow += n;
+	return 0;
+}
+
+void free_slow(slubq_cache *c, lcore_queue *q, void *const *objs, std::uint32_t n)
+{
+	if (n == 0)
+		return;
+	if (q == nullptr) {
+		free_locked(c, topology_thread_socket(c->topo), objs, n);
+		return;
+	}
+	unsigned lc = lcore_of(c, q);
+	lcore_stats &st = c->stats[lc];
+	st.free_slow += n;
+	if (queue_activate(c, q))
+		queue_pickup(c, q);
+	if (SLUBQ_UNLIKELY(!q->active || q->limit == 0)) {
+		debug_free(c, lc, objs, n);
+		return;
+	}
+	if (!(c->fast_flags & FAST_CHECK_REMOTE)) {
+		queue_take(c, q, objs, n);
+		return;
+	}
+	// Several sockets: local objects into the queue, remote ones towards home.
+	home_batches hb;
+	const unsigned self = q->socket;
+	for (std::uint32_t i = 0; i < n; i++) {
+		void *obj = objs[i];
+		const slab *s = slab_of(c->geo, obj);
+		if (SLUBQ_UNLIKELY(s->magic != slab_magic || s->owner != c)) {
+			report_bad_object(c, obj, "free", "not an object of this cache (foreign pointer)");
+			continue;
+		}
+		unsigned home = s->socket;
+		hb.objs[home][hb.count[home]++] = obj;
+		if (hb.count[home] == home_batches::cap) {
+			if (home == self) {
+				queue_take(c, q, hb.objs[home], hb.count[home]);
+			} else {
+				count_remote(c, st, send_remote(c, self, home, hb.objs[home], hb.count[home]),
+					     hb.count[home]);
+			}
+			hb.count[home] = 0;
+		}
+	}
+	for (unsigned h = 0; h < c->nr_sockets; h++) {
+		if (hb.count[h] == 0)
+			continue;
+		if (h == self)
+			queue_take(c, q, hb.objs[h], hb.count[h]);
+		else
+			count_remote(c, st, send_remote(c, self, h, hb.objs[h], hb.count[h]), hb.count[h]);
+	}
+}
+
+} // namespace slubq

@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+// Node: slab lists, shared queue and alien queues of one socket.
+#include "node/node.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <rte_malloc.h>
+#include "cache/cache.hpp"
+#include "common/log.hpp"
+
+namespace slubq {
+
+namespace {
+
+slab_list &list_of(node *nd, std::uint8_t id)
+{
+	switch (id) {
+	case LIST_PARTIAL: return nd->partial;
+	case LIST_FULL: return nd->full;
+	default: return nd->empty;
+	}
+}
+
+// Elastic chunks count their empty slabs, so shrink knows which can go.
+void track_empty(slab *s, bool entering)
+{
+	if (s->from != nullptr) {
+		if (entering)
+			s->from->empty_slabs++;
+		else
+			s->from->empty_slabs--;
+	}
+}
+
+} // namespace
+
+void list_add(node *nd, slab *s, slab_list_id to, bool front)
+{
+	slab_list &l = list_of(nd, to);
+	if (front) {
+		s->prev = nullptr;
+		s->next = l.head;
+		if (l.head) l.head->prev = s; else l.tail = s;
+		l.head = s;
+	} else {
+		s->next = nullptr;
+		s->prev = l.tail;
+		if (l.tail) l.tail->next = s; else l.head = s;
+		l.tail = s;
+	}
+	l.count++;
+	s->list = to;
+	if (to == LIST_EMPTY)
+		track_empty(s, true);
+}
+
+void list_del(node *nd, slab *s)
+{
+	if (s->list == LIST_NONE)
+		return;
+	slab_list &l = list_of(nd, s->list);
+	if (s->prev) s->prev->next = s->next; else l.head = s->next;
+	if (s->next) s->next->prev = s->prev; else l.tail = s->prev;
+	l.count--;
+	if (s->list == LIST_EMPTY)
+		track_empty(s, false);
+	s->next = s->prev = nullptr;
+	s->list = LIST_NONE;
+}
+
+void list_fix(node *nd, slab *s)
+{
+	slab_list_id want = s->nr_free == 0 ? LIST_FULL : s->nr_free == s->nr_objs ? LIST_EMPTY : LIST_PARTIAL;
+	if (s->list == want)
+		return;
+	list_del(nd, s);
+	// A slab that just became partial goes to the front: it is the hottest.
+	list_add(nd, s, want, want == LIST_PARTIAL);
+}
+
+namespace {
+
+// Objects from slabs in address order: partial slabs first (keep empty ones
+// whole so shrink can give them back), then empty ones.
+std::uint32_t take_from_slabs(slubq_cache *c, node *nd, void **out, std::uint32_t want)
+{
+	std::uint32_t got = 0;
+	while (got < want) {
+		slab *s = nd->partial.head ? nd->partial.head : nd->empty.head;
+		if (s == nullptr)
+			break;
+		std::uint32_t k = slab_take(c->geo, s, out + got, want - got);
+		got += k;
+		nd->free_objs -= k;
+		list_fix(nd, s);
+	}
+	return got;
+}
+
+} // namespace
+
+std::uint32_t node_take(slubq_cache *c, node *nd, void **out, std::uint32_t want, bool for_queue)
+{
+	obj_stack &sh = nd->shared;
+	std::uint32_t from_shared = std::min(sh.count, want);
+	void **hot = sh.objs + sh.count - from_shared;
+	if (for_queue) {
+		// Queue order: slab objects reversed (so pops walk addresses upwards),
+		// then shared ones on top (popped first: they are the hottest).
+		std::uint32_t got = take_from_slabs(c, nd, out, want - from_shared);
+		std::reverse(out, out + got);
+		std::memcpy(out + got, hot, from_shared * sizeof(void *));
+		sh.count -= from_shared;
+		return got + from_shared;
+	}
+	for (std::uint32_t i = 0; i < from_shared; i++)
+		out[i] = hot[from_shared - 1 - i];
+	sh.count -= from_shared;
+	return from_shared + take_from_slabs(c, nd, out + from_shared, want - from_shared);
+}
+
+void node_put_slabs(slubq_cache *c, node *nd, void *const *objs, std::uint32_t k)
+{
+	const geometry &g = c->geo;
+	for (std::uint32_t i = 0; i < k; i++) {
+		void *obj = objs[i];
+		slab *s = slab_of(g, obj);
+		if (SLUBQ_UNLIKELY(s->magic != slab_magic || s->owner != c)) {
+			report_bad_object(c, obj, "free", "not an object of this cache (foreign pointer)");
+			continue;
+		}
+		if (SLUBQ_UNLIKELY(s->socket != nd->socket)) {
+			report_bad_object(c, obj, "free", "object routed to the wrong node");
+			continue;
+		}
+		std::uint32_t idx = slab_index(g, s, obj);
+		if (SLUBQ_UNLIKELY(idx == UINT32_MAX)) {
+			report_bad_object(c, obj, "free", "pointer is not the start of an object");
+			continue;
+		}
+		if (SLUBQ_UNLIKELY(!slab_put(s, idx))) {
+			report_bad_object(c, obj, "free", "double free (object already free in its slab)");
+			continue;
+		}
+		nd->free_objs++;
+		if (s->nr_free == 1 || s->nr_free == s->nr_objs)
+			list_fix(nd, s);
+	}
+}
+
+void node_put(slubq_cache *c, node *nd, void *const *objs, std::uint32_t k)
+{
+	obj_stack &sh = nd->shared;
+	std::uint32_t room = sh.size > sh.count ? sh.size - sh.count : 0;
+	std::uint32_t to_shared = std::min(room, k);
+	std::uint32_t to_slabs = k - to_shared;
+	node_put_slabs(c, nd, objs, to_slabs);
+	// The newest objects (the end of the batch) are the hottest: keep them queued.
+	// They skip the bitmap, so check the slab header here (cheap, and it
+	// catches another cache's objects without debug).
+	for (std::uint32_t i = to_slabs; i < k; i++) {
+		const slab *s = slab_of(c->geo, objs[i]);
+		if (SLUBQ_UNLIKELY(s->magic != slab_magic || s->owner != c || s->socket != nd->socket)) {
+			node_put_slabs(c, nd, objs + i, 1); // reports it
+			continue;
+		}
+		sh.objs[sh.count++] = objs[i];
+	}
+}
+
+std::uint32_t alien_put(slubq_cache *c, unsigned from, unsigned home, void *const *objs, std::uint32_t k)
+{
+	std::uint32_t sent = 0;
+	node *local = c->nodes[from];
+	node *dest = c->nodes[home];
+	alien_queue &a = local->alien[home];
+	rte_spinlock_lock(&a.lock);
+	if (a.q.count + k > a.q.size) {
+		// Full: the whole queue goes home in one batch, under one lock.
+		rte_spinlock_lock(&dest->lock);
+		node_put(c, dest, a.q.objs, a.q.count);
+		dest->stats.alien_received += a.q.count;
+		sent += a.q.count;
+		if (k > a.q.size) {
+			// Bigger than the alien queue itself (or queue size 0): straight home.
+			node_put(c, dest, objs, k);
+			dest->stats.alien_received += k;
+			sent += k;
+			k = 0;
+		}
+		rte_spinlock_unlock(&dest->lock);
+		a.q.count = 0;
+		a.flushes++;
+	}
+	std::memcpy(a.q.objs + a.q.count, objs, k * sizeof(void *));
+	a.q.count += k;
+	rte_spinlock_unlock(&a.lock);
+	return sent;
+}
+
+std::uint32_t alien_flush(slubq_cache *c, unsigned from, unsigned home)
+{
+	node *local = c->nodes[from];
+	node *dest = c->nodes[home];
+	alien_queue &a = local->alien[home];
+	if (load_relaxed(a.q.count) == 0)
+		return 0;
+	rte_spinlock_lock(&a.lock);
+	std::uint32_t n = a.q.count;
+	if (n) {
+		rte_spinlock_lock(&dest->lock);
+		node_put(c, dest, a.q.objs, n);
+		dest->stats.alien_received += n;
+		rte_spinlock_unlock(&dest->lock);
+		a.q.count = 0;
+		a.flushes++;
+	}
+	rte_spinlock_unlock(&a.lock);
+	return n;
+}
+
+std::uint32_t alien_drain_to(slubq_cache *c, unsigned home)
+{
+	std::uint32_t n = 0;
+	for (unsigned s = 0; s < c->nr_sockets; s++)
+		if (s != home)
+			n += alien_flush(c, s, home);
+	return n;
+}
+
+int stack_reserve(obj_stack &st, std::uint32_t size, int real_socket, void ***old_objs)
+{
+	*old_objs = nullptr;
+	if (size <= st.capacity)
+		return 0;
+	std::uint32_t cap = std::max<std::uint32_t>(size, 64);
+	auto **fresh = static_cast<void **>(rte_zmalloc_socket("slubq_stack", cap * sizeof(void *),
+							       cache_line, real_socket));
+	if (fresh == nullptr)
+		fresh = static_cast<void **>(rte_zmalloc("slubq_stack", cap * sizeof(void *), cache_line));
+	if (fresh == nullptr)
+		return fail(ENOMEM);
+	if (st.count)
+		std::memcpy(fresh, st.objs, st.count * sizeof(void *));
+	*old_objs = st.objs;
+	st.objs = fresh;
+	st.capacity = cap;
+	return 0;
+}
+
+int node_init(slubq_cache *c, node *nd, unsigned socket, int real_socket)
+{
+	std::memset(static_cast<void *>(nd), 0, sizeof(*nd));
+	rte_spinlock_init(&nd->lock);
+	nd->socket = std::uint16_t(socket);
+	nd->real_socket = real_socket;
+	void **old;
+	if (stack_reserve(nd->shared, c->tune.shared_size, real_socket, &old) < 0)
+		return -rte_errno;
+	nd->shared.size = c->tune.shared_size;
+	for (unsigned h = 0; h < c->nr_sockets; h++) {
+		rte_spinlock_init(&nd->alien[h].lock);
+		if (h == socket)
+			continue;
+		if (stack_reserve(nd->alien[h].q, c->tune.alien_size, real_socket, &old) < 0)
+			return -rte_errno;
+		nd->alien[h].q.size = c->tune.alien_size;
+	}
+	return 0;
+}
+
+void node_fini(slubq_cache *c, node *nd)
+{
+	rte_free(nd->shared.objs);
+	nd->shared.objs = nullptr;
+	for (unsigned h = 0; h < c->nr_sockets; h++) {
+		rte_free(nd->alien[h].q.objs);
+		nd->alien[h].q.objs = nullptr;
+	}
+}
+
+} // namespace slubq

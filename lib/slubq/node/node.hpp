@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+// Layer 4: one node per socket per cache. Everything in it is protected by
+// its lock, except the alien queues, each of which has its own lock.
+// Lock order: alien queue lock, then a node lock; never two node locks.
+#pragma once
+
+#include <cstdint>
+#include <rte_spinlock.h>
+#include "common/compiler.hpp"
+#include "slab/slab.hpp"
+#include "source/source.hpp"
+
+struct slubq_cache;
+
+namespace slubq {
+
+struct slab_list {
+	slab *head;
+	slab *tail;
+	std::uint64_t count;
+};
+
+// A bounded stack of object pointers, protected by its owner's lock.
+struct obj_stack {
+	void **objs;
+	std::uint32_t count;
+	std::uint32_t size;      // tunable bound, <= capacity
+	std::uint32_t capacity;
+	std::uint32_t pad;
+};
+
+// Objects freed on this node's socket that belong to socket `home`.
+struct alignas(cache_line) alien_queue {
+	rte_spinlock_t lock;
+	std::uint32_t pad;
+	obj_stack q;
+	std::uint64_t flushes;   // batches sent home
+};
+
+struct node_stats {
+	std::uint64_t alien_received; // objects that came home from alien queues
+	std::uint64_t slabs_grown;
+	std::uint64_t slabs_freed;
+	std::uint64_t locked_ops;     // calls made without an lcore queue
+	std::uint64_t remote_given;   // objects handed to other sockets' lcores
+};
+
+struct alignas(cache_line) node {
+	rte_spinlock_t lock;
+	std::uint16_t socket;        // logical
+	std::uint16_t pad;
+	std::int32_t real_socket;    // where its memory comes from
+	std::uint32_t pad2;
+	slab_list partial, full, empty;
+	std::uint64_t nr_objs;       // slots in its slabs
+	std::uint64_t free_objs;     // sum of nr_free over its slabs
+	std::uint64_t mem_bytes;     // bytes of its slabs (elastic: its chunks)
+	obj_stack shared;
+	chunk *chunks;               // elastic chunks of this node
+	node_stats stats;
+	alien_queue alien[SLUBQ_MAX_SOCKETS]; // index: home socket (own index unused)
+};
+static_assert(std::is_standard_layout_v<node>);
+
+// --- slab lists (node lock held) ---
+void list_add(node *nd, slab *s, slab_list_id to, bool front);
+void list_del(node *nd, slab *s);
+// Put s on the list its counts call for.
+void list_fix(node *nd, slab *s);
+
+// --- object movement (node lock held) ---
+// Take up to want objects: the hottest from the shared queue, the rest from
+// slabs in address order. for_queue: laid out for an lcore queue (pop order
+// = shared hottest first, then slab objects in ascending address order).
+std::uint32_t node_take(slubq_cache *c, node *nd, void **out, std::uint32_t want, bool for_queue);
+// Give k objects of this node back: the newest into the shared queue while
+// it has room, the rest into their slabs' bitmaps (checked: owner, slot,
+// double free; bad pointers are reported and dropped).
+void node_put(slubq_cache *c, node *nd, void *const *objs, std::uint32_t k);
+// Only into slabs (shrink, verify repairs, debug frees).
+void node_put_slabs(slubq_cache *c, node *nd, void *const *objs, std::uint32_t k);
+
+// --- alien queues ---
+// Objects freed on socket `from` that belong to `home` (home != from).
+// Returns the objects that went home (the queue was full), else 0.
+std::uint32_t alien_put(slubq_cache *c, unsigned from, unsigned home, void *const *objs, std::uint32_t k);
+// Send alien queue (from -> home) home now. Returns objects sent.
+std::uint32_t alien_flush(slubq_cache *c, unsigned from, unsigned home);
+// Send every alien queue that holds objects of `home` home.
+std::uint32_t alien_drain_to(slubq_cache *c, unsigned home);
+
+// Initialise / tear down a node's queues (arrays in hugepage memory).
+int node_init(slubq_cache *c, node *nd, unsigned socket, int real_socket);
+void node_fini(slubq_cache *c, node *nd);
+// Resize a locked stack's bound; objects over the bound are returned in *excess.
+int stack_reserve(obj_stack &st, std::uint32_t size, int real_socket, void ***old_objs);
+
+} // namespace slubq

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+// Layer 5: one queue per lcore per cache, a LIFO array of object pointers.
+//
+// Invariants:
+//  - only the owning lcore writes count, objs, limit, batch, the counters;
+//  - objs[0..count) are free objects of the owner's socket, oldest first;
+//  - `size` is the fast-path gate: count + n <= size lets a free stay on
+//    the fast path. Anyone may store 0 into it (relaxed) to push the owner
+//    onto its slow path, where it applies the published tunables and
+//    restores size = limit. It is 0 while the queue is unused, disabled,
+//    or the cache runs its debug checks, so every call takes the slow path;
+//  - size <= limit <= capacity at all times, so the fast path never writes
+//    past the array even while a tuner changes things.
+#pragma once
+
+#include <cstdint>
+#include "common/compiler.hpp"
+
+namespace slubq {
+
+struct alignas(cache_line) lcore_queue {
+	// --- read and written by the fast path ---
+	std::uint32_t count;      // objects in objs[]
+	std::uint32_t size;       // fast-path gate (see above)
+	void **objs;              // capacity slots, hugepage memory
+	std::uint64_t alloc_fast; // statistics: objects
+	std::uint64_t free_fast;
+	// --- slow path only ---
+	std::uint32_t limit;      // applied queue size
+	std::uint32_t batch;      // applied batch
+	std::uint32_t capacity;   // slots in objs
+	std::uint32_t seen_gen;   // tunables generation applied
+	std::uint32_t seen_drain; // drain requests handled
+	std::uint16_t socket;     // logical socket of the owner
+	std::uint8_t active;      // objs allocated and in use
+	std::uint8_t pad;
+};
+static_assert(sizeof(lcore_queue) == cache_line, "the lcore control block is one cache line");
+static_assert(std::is_trivially_copyable_v<lcore_queue>);
+
+// Slow-path counters of one lcore (written by the owner only).
+struct alignas(cache_line) lcore_stats {
+	std::uint64_t alloc_slow;
+	std::uint64_t free_slow;
+	std::uint64_t refills;
+	std::uint64_t flushes;
+	std::uint64_t alien_sent;
+	std::uint64_t alien_flushes;
+	std::uint64_t remote_allocs;
+	std::uint64_t alloc_fail;
+};
+static_assert(sizeof(lcore_stats) == cache_line);
+
+// Pop n objects, hottest first (caller checked n <= count).
+SLUBQ_FAST void queue_pop(lcore_queue *q, void **objs, std::uint32_t n)
+{
+	void **src = q->objs + q->count;
+	for (std::uint32_t i = 0; i < n; i++)
+		objs[i] = *--src;
+	q->count -= n;
+}
+
+// Push n objects (caller checked room).
+SLUBQ_FAST void queue_push(lcore_queue *q, void *const *objs, std::uint32_t n)
+{
+	void **dst = q->objs + q->count;
+	for (std::uint32_t i = 0; i < n; i++)
+		dst[i] = objs[i];
+	q->count += n;
+}
+
+} // namespace slubq

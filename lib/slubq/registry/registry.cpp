@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "registry/registry.hpp"
+
+#include <cstring>
+#include <rte_eal.h>
+#include <rte_memzone.h>
+#include <rte_pause.h>
+#include "cache/cache.hpp"
+#include "common/log.hpp"
+
+namespace slubq {
+
+namespace {
+registry *cached; // this process's pointer to the shared registry
+}
+
+registry *registry_get()
+{
+	if (cached != nullptr)
+		return cached;
+	if (rte_eal_process_type() == RTE_PROC_INVALID || rte_eal_process_type() == RTE_PROC_AUTO)
+		return fail_null<registry>(EINVAL);
+	const rte_memzone *mz = rte_memzone_lookup(registry_mz_name);
+	if (mz == nullptr) {
+		mz = rte_memzone_reserve(registry_mz_name, sizeof(registry), SOCKET_ID_ANY, 0);
+		if (mz != nullptr) {
+			auto *r = static_cast<registry *>(mz->addr);
+			std::memset(static_cast<void *>(r), 0, sizeof(*r));
+			rte_spinlock_init(&r->lock);
+			topology_from_eal(r->topo);
+			r->next_id = 1;
+			store_release(r->magic, registry_magic);
+		} else if (rte_errno == EEXIST) {
+			mz = rte_memzone_lookup(registry_mz_name);
+		}
+	}
+	if (mz == nullptr) {
+		SLUBQ_LOG(ERR, "cannot reserve or find memzone %s: %s", registry_mz_name, rte_strerror(rte_errno));
+		return nullptr;
+	}
+	auto *r = static_cast<registry *>(mz->addr);
+	// Another process may still be initialising it.
+	while (load_acquire(r->magic) != registry_magic)
+		rte_pause();
+	cached = r;
+	return r;
+}
+
+std::uint64_t registry_reclaim(const slubq_cache *except)
+{
+	registry *r = registry_get();
+	if (r == nullptr)
+		return 0;
+	// Under the registry lock so that no cache is destroyed meanwhile.
+	std::uint64_t freed = 0;
+	rte_spinlock_lock(&r->lock);
+	for (auto &e : r->entries) {
+		if (!e.used || e.alias || e.cache == except || e.cache->src.kind != SLUBQ_SOURCE_ELASTIC)
+			continue;
+		for (unsigned s = 0; s < e.cache->nr_sockets; s++)
+			freed += elastic_release(e.cache, e.cache->nodes[s]);
+	}
+	rte_spinlock_unlock(&r->lock);
+	if (freed)
+		SLUBQ_LOG(INFO, "memory pressure: other caches gave back %llu bytes", (unsigned long long)freed);
+	return freed;
+}
+
+} // namespace slubq

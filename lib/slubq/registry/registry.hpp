@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+// Layer 7: named caches, created and destroyed under one lock, in a memzone
+// every process of the DPDK application can see.
+#pragma once
+
+#include <cstdint>
+#include <rte_spinlock.h>
+#include "slubq.h"
+#include "topology/topology.hpp"
+
+struct slubq_cache;
+
+namespace slubq {
+
+constexpr std::uint32_t registry_magic = 0x5eb0a11c;
+constexpr const char *registry_mz_name = "slubq_registry";
+
+struct registry_entry {
+	char name[SLUBQ_NAMESIZE];
+	slubq_cache *cache;
+	std::uint32_t used;
+	std::uint32_t alias;   // a merged name: cache belongs to another entry
+};
+
+struct registry {
+	std::uint32_t magic;
+	rte_spinlock_t lock;
+	topology topo;          // applies to caches created from now on
+	std::uint32_t next_id;
+	std::uint32_t pad;
+	registry_entry entries[SLUBQ_MAX_CACHES];
+};
+
+// The registry of this DPDK application (created on first use). NULL when
+// the EAL is not up or no memory; rte_errno says why.
+registry *registry_get();
+// Free empty elastic chunks of every cache but `except` (memory pressure).
+// Returns the bytes given back.
+std::uint64_t registry_reclaim(const slubq_cache *except);
+
+} // namespace slubq

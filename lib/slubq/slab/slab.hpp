@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+// Layer 3: a slab is a power-of-two block aligned to its size. Its header
+// (owner, socket, counts, list links) and a free bitmap (bit set = free,
+// any number of 64-bit words) sit at its start, then the object slots.
+// Object -> slab is an address mask; slot index is a multiply by a
+// precomputed reciprocal (no division). The allocator never reads or
+// writes object memory (debug modes excepted).
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <rte_memory.h>
+#include "common/compiler.hpp"
+
+struct slubq_cache;
+
+namespace slubq {
+
+struct chunk;
+
+enum slab_list_id : std::uint8_t { LIST_NONE = 0, LIST_PARTIAL, LIST_FULL, LIST_EMPTY };
+
+constexpr std::uint32_t slab_magic = 0x51ab51ab;
+
+struct slab {
+	slab *next;              // node list links (hugepage memory only)
+	slab *prev;
+	slubq_cache *owner;      // cache this slab belongs to
+	chunk *from;             // elastic: memzone it was cut from; fixed: null
+	rte_iova_t iova;         // IOVA of the slab start, or RTE_BAD_IOVA
+	std::uint32_t magic;
+	std::uint32_t nr_objs;   // slots in this slab (a short last slab may hold fewer)
+	std::uint32_t nr_free;   // == popcount(bitmap)
+	std::uint32_t hint;      // lowest bitmap word that may have a set bit
+	std::uint16_t socket;    // logical socket (node) that owns it
+	std::uint8_t list;       // slab_list_id
+	std::uint8_t pad0;
+	std::uint32_t pad1;
+	std::uint64_t bitmap[];  // bit i set = slot i free
+};
+static_assert(sizeof(slab) == 64, "slab header is one cache line before its bitmap");
+static_assert(std::is_standard_layout_v<slab>);
+
+// How a cache lays objects out in its slabs (computed once at creation).
+struct geometry {
+	std::uint64_t slab_size;      // power of two
+	std::uintptr_t slab_mask;     // ~(slab_size - 1)
+	std::uint32_t slab_shift;
+	std::uint32_t stride;         // bytes per slot
+	std::uint32_t obj_offset;     // slot start -> object pointer
+	std::uint32_t obj_size;       // bytes the user may use
+	std::uint32_t first_off;      // slab start -> first slot
+	std::uint32_t objs_per_slab;  // slots in a full slab
+	std::uint32_t bitmap_words;
+	std::uint32_t meta_off;       // slab start -> per-object debug metadata (0 = none)
+	std::uint32_t meta_size;      // bytes of debug metadata per object
+	std::uint32_t align;          // slot alignment
+	std::uint64_t recip;          // floor((2^64 - 1) / stride) + 1: exact 32-bit division
+};
+
+// Choose the geometry: stride and obj_offset are given; slab_objs / slab_size
+// may be 0 (choose). pg_limit != 0: the slab must fit in one page of that size.
+int geometry_make(geometry &g, std::uint32_t stride, std::uint32_t obj_offset,
+		  std::uint32_t obj_size, std::uint32_t align, std::uint32_t slab_objs,
+		  std::uint64_t slab_size, std::uint64_t pg_limit, std::uint32_t meta_size);
+// Slots of this geometry that fit in the first `size` bytes of a slab (short slabs).
+std::uint32_t geometry_fit(const geometry &g, std::uint64_t size);
+
+SLUBQ_FAST slab *slab_of(const geometry &g, const void *obj)
+{
+	return reinterpret_cast<slab *>(reinterpret_cast<std::uintptr_t>(obj) & g.slab_mask);
+}
+
+SLUBQ_FAST void *slab_obj(const geometry &g, const slab *s, std::uint32_t idx)
+{
+	return reinterpret_cast<char *>(const_cast<slab *>(s)) + g.first_off +
+	       std::uint64_t(idx) * g.stride + g.obj_offset;
+}
+
+// Slot index of obj, or UINT32_MAX when obj is not the start of a slot of s.
+SLUBQ_FAST std::uint32_t slab_index(const geometry &g, const slab *s, const void *obj)
+{
+	std::uintptr_t off = reinterpret_cast<std::uintptr_t>(obj) - reinterpret_cast<std::uintptr_t>(s);
+	if (SLUBQ_UNLIKELY(off < std::uintptr_t(g.first_off) + g.obj_offset))
+		return UINT32_MAX;
+	off -= g.first_off + g.obj_offset;
+	auto idx = std::uint32_t((static_cast<unsigned __int128>(g.recip) * std::uint32_t(off)) >> 64);
+	if (SLUBQ_UNLIKELY(off >= (std::uint64_t(1) << 32) || std::uint64_t(idx) * g.stride != off ||
+			   idx >= s->nr_objs))
+		return UINT32_MAX;
+	return idx;
+}
+
+SLUBQ_FAST bool slab_bit(const slab *s, std::uint32_t idx)
+{
+	return (s->bitmap[idx >> 6] >> (idx & 63)) & 1;
+}
+
+// Initialise a slab of nr_objs slots, all free.
+void slab_init(const geometry &g, slab *s, slubq_cache *owner, chunk *from, rte_iova_t iova,
+	       std::uint32_t nr_objs, std::uint16_t socket);
+
+// Take up to n free objects in address order (tzcnt over the bitmap words).
+std::uint32_t slab_take(const geometry &g, slab *s, void **out, std::uint32_t n);
+
+// Mark idx free. Returns false (and changes nothing) when it already was.
+SLUBQ_FAST bool slab_put(slab *s, std::uint32_t idx)
+{
+	std::uint64_t bit = std::uint64_t(1) << (idx & 63);
+	std::uint64_t &w = s->bitmap[idx >> 6];
+	if (SLUBQ_UNLIKELY(w & bit))
+		return false;
+	w |= bit;
+	s->nr_free++;
+	if ((idx >> 6) < s->hint)
+		s->hint = idx >> 6;
+	return true;
+}
+
+// popcount of the bitmap (verify).
+std::uint32_t slab_count_free(const geometry &g, const slab *s);
+
+} // namespace slubq

@@ -1,0 +1,340 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+// Cache layer: create/lookup/destroy, exhaustion, exact counts, a random
+// model, non-EAL threads, verify.
+#include <gtest/gtest.h>
+#include <algorithm>
+#include <random>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+#include <rte_errno.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include "slubq.hpp"
+
+namespace {
+
+struct cache_guard {
+	slubq_cache *c;
+	explicit cache_guard(slubq_cache *x) : c(x) {}
+	~cache_guard()
+	{
+		if (c)
+			slubq_cache_destroy(c);
+	}
+};
+
+slubq_cache *make(const char *name, std::uint32_t size, std::uint32_t slab_objs = 0, std::uint64_t limit = 0,
+		  std::uint32_t queue = 0)
+{
+	slubq_cache_params p;
+	slubq_cache_params_init(&p);
+	p.name = name;
+	p.obj_size = size;
+	p.slab_objs = slab_objs;
+	p.mem_limit = limit;
+	p.queue_size = queue;
+	return slubq_cache_create(&p);
+}
+
+std::string verify(slubq_cache *c)
+{
+	char buf[4096];
+	int n = slubq_cache_verify(c, buf, sizeof(buf));
+	return n == 0 ? std::string() : std::to_string(n) + " problems:\n" + buf;
+}
+
+} // namespace
+
+TEST(Cache, CreateLookupDestroy)
+{
+	slubq_cache *c = make("t_create", 64);
+	ASSERT_NE(c, nullptr);
+	EXPECT_EQ(slubq_cache_lookup("t_create"), c);
+	EXPECT_STREQ(slubq_cache_name(c), "t_create");
+	EXPECT_EQ(make("t_create", 64), nullptr);
+	EXPECT_EQ(rte_errno, EEXIST);
+	EXPECT_EQ(slubq_cache_destroy(c), 0);
+	EXPECT_EQ(slubq_cache_lookup("t_create"), nullptr);
+	EXPECT_EQ(rte_errno, ENOENT);
+}
+
+TEST(Cache, BadParametersRefused)
+{
+	EXPECT_EQ(make("t_zero", 0), nullptr);
+	EXPECT_EQ(rte_errno, EINVAL);
+	slubq_cache_params p;
+	slubq_cache_params_init(&p);
+	p.name = "t_badalign";
+	p.obj_size = 64;
+	p.align = 24;
+	EXPECT_EQ(slubq_cache_create(&p), nullptr);
+	p.align = 8;
+	p.queue_size = 16;
+	p.batch = 32;
+	EXPECT_EQ(slubq_cache_create(&p), nullptr);
+	EXPECT_EQ(rte_errno, EINVAL);
+	p.batch = 0;
+	p.name = "a_name_that_is_far_too_long_for_slubq";
+	EXPECT_EQ(slubq_cache_create(&p), nullptr);
+	EXPECT_EQ(rte_errno, ENAMETOOLONG);
+}
+
+TEST(Cache, ObjectsAreAlignedAndDistinct)
+{
+	for (std::uint32_t align : {8u, 64u, 256u}) {
+		slubq_cache_params p;
+		slubq_cache_params_init(&p);
+		std::string name = "t_align" + std::to_string(align);
+		p.name = name.c_str();
+		p.obj_size = 40;
+		p.align = align;
+		cache_guard g(slubq_cache_create(&p));
+		ASSERT_NE(g.c, nullptr);
+		std::vector<void *> v(3000);
+		ASSERT_EQ(slubq::alloc(g.c, v.data(), 3000), 0);
+		std::set<void *> seen(v.begin(), v.end());
+		EXPECT_EQ(seen.size(), v.size());
+		for (void *o : v)
+			EXPECT_EQ(reinterpret_cast<std::uintptr_t>(o) % align, 0u);
+		slubq::free(g.c, v.data(), 3000);
+		EXPECT_EQ(verify(g.c), "");
+	}
+}
+
+// Every bitmap shape: allocate all objects of several slabs, free, verify.
+class BitmapShapes : public ::testing::TestWithParam<std::uint32_t> {};
+
+TEST_P(BitmapShapes, AllocateAllThenFree)
+{
+	const std::uint32_t per_slab = GetParam();
+	std::string name = "t_bitmap" + std::to_string(per_slab);
+	cache_guard g(make(name.c_str(), 64, per_slab, 0, 32));
+	ASSERT_NE(g.c, nullptr);
+	slubq_cache_info info;
+	ASSERT_EQ(slubq_cache_get_info(g.c, &info), 0);
+	EXPECT_EQ(info.slab_objs, per_slab);
+	const std::uint32_t n = per_slab * 3 + 1;
+	std::vector<void *> v(n);
+	ASSERT_EQ(slubq::alloc(g.c, v.data(), n), 0);
+	std::set<void *> seen(v.begin(), v.end());
+	EXPECT_EQ(seen.size(), n);
+	EXPECT_EQ(verify(g.c), "");
+	slubq::free(g.c, v.data(), n);
+	EXPECT_EQ(verify(g.c), "");
+	EXPECT_EQ(slubq_cache_available(g.c), slubq_cache_total(g.c));
+}
+
+INSTANTIATE_TEST_SUITE_P(Cache, BitmapShapes, ::testing::Values(1u, 63u, 64u, 65u, 4096u));
+
+TEST(Cache, ExhaustionReturnsEnobufsAndLosesNothing)
+{
+	// A fixed cache of exactly known size.
+	slubq_cache_params p;
+	slubq_cache_params_init(&p);
+	p.name = "t_exhaust";
+	p.obj_size = 128;
+	p.source = SLUBQ_SOURCE_FIXED;
+	p.queue_size = 64;
+	cache_guard g(slubq_cache_create(&p));
+	ASSERT_NE(g.c, nullptr);
+	size_t min_chunk, align;
+	ssize_t mem = slubq_cache_calc_mem_size(&p, 1000, 0, &min_chunk, &align);
+	ASSERT_GT(mem, 0);
+	void *buf = rte_malloc(nullptr, size_t(mem), align);
+	ASSERT_NE(buf, nullptr);
+	ASSERT_EQ(slubq_cache_populate(g.c, buf, RTE_BAD_IOVA, size_t(mem), -1, 1000, nullptr, nullptr), 1000);
+	EXPECT_EQ(slubq_cache_total(g.c), 1000u);
+	EXPECT_EQ(slubq_cache_available(g.c), 1000u);
+
+	std::vector<void *> held;
+	void *burst[32];
+	for (;;) {
+		if (slubq::alloc(g.c, burst, 7) != 0)
+			break;
+		held.insert(held.end(), burst, burst + 7);
+		EXPECT_EQ(slubq_cache_available(g.c), 1000u - held.size());
+	}
+	EXPECT_EQ(rte_errno, ENOBUFS);
+	EXPECT_EQ(held.size(), 1000u / 7 * 7);
+	// What is left is still there: all-or-nothing did not eat it.
+	EXPECT_EQ(slubq_cache_available(g.c), 1000u - held.size());
+	std::uint32_t left = std::uint32_t(1000 - held.size());
+	ASSERT_EQ(slubq::alloc(g.c, burst, left), 0);
+	held.insert(held.end(), burst, burst + left);
+	EXPECT_EQ(slubq::alloc(g.c, burst, 1), -ENOBUFS);
+	EXPECT_EQ(slubq_cache_available(g.c), 0u);
+	std::set<void *> seen(held.begin(), held.end());
+	EXPECT_EQ(seen.size(), 1000u);
+	EXPECT_EQ(verify(g.c), "");
+	slubq::free(g.c, held.data(), std::uint32_t(held.size()));
+	EXPECT_EQ(slubq_cache_available(g.c), 1000u);
+	EXPECT_EQ(verify(g.c), "");
+	slubq_cache_destroy(g.c);
+	g.c = nullptr;
+	rte_free(buf);
+}
+
+TEST(Cache, RandomBulksAgainstAModel)
+{
+	cache_guard g(make("t_model", 48, 0, 0, 128));
+	ASSERT_NE(g.c, nullptr);
+	std::mt19937 rng(42);
+	std::vector<void *> held;
+	std::set<void *> live;
+	std::uint64_t base_total = 0;
+	for (int step = 0; step < 20000; step++) {
+		std::uint32_t n = 1 + rng() % 200;
+		if (rng() % 2 && held.size() < 50000) {
+			std::vector<void *> v(n);
+			ASSERT_EQ(slubq::alloc(g.c, v.data(), n), 0);
+			for (void *o : v) {
+				ASSERT_TRUE(live.insert(o).second) << "object handed out twice";
+				held.push_back(o);
+			}
+		} else {
+			n = std::min<std::uint32_t>(n, std::uint32_t(held.size()));
+			std::shuffle(held.end() - n, held.end(), rng);
+			slubq::free(g.c, held.data() + held.size() - n, n);
+			for (std::uint32_t i = 0; i < n; i++)
+				live.erase(held[held.size() - 1 - i]);
+			held.resize(held.size() - n);
+		}
+		if (step % 1000 == 0) {
+			base_total = slubq_cache_total(g.c);
+			ASSERT_EQ(slubq_cache_available(g.c), base_total - live.size());
+		}
+	}
+	EXPECT_EQ(verify(g.c), "");
+	slubq::free(g.c, held.data(), std::uint32_t(held.size()));
+	EXPECT_EQ(slubq_cache_available(g.c), slubq_cache_total(g.c));
+	EXPECT_EQ(verify(g.c), "");
+}
+
+TEST(Cache, AddressOrderAfterRefill)
+{
+	// Objects from a fresh slab come out in ascending address order.
+	cache_guard g(make("t_order", 64, 0, 0, 256));
+	ASSERT_NE(g.c, nullptr);
+	void *v[64];
+	ASSERT_EQ(slubq::alloc(g.c, v, 64), 0);
+	for (int i = 1; i < 64; i++)
+		EXPECT_GT(v[i], v[i - 1]);
+	slubq::free(g.c, v, 64);
+}
+
+TEST(Cache, NonEalThreadUsesTheLockedPath)
+{
+	cache_guard g(make("t_noneal", 200));
+	ASSERT_NE(g.c, nullptr);
+	std::vector<void *> from_thread;
+	int rc = -1;
+	unsigned lcore_seen = 0;
+	std::thread t([&] {
+		lcore_seen = rte_lcore_id();
+		std::vector<void *> v(500);
+		rc = slubq_cache_alloc_bulk(g.c, v.data(), 500);
+		if (rc == 0) {
+			slubq_cache_free_bulk(g.c, v.data(), 250);
+			from_thread.assign(v.begin() + 250, v.end());
+		}
+	});
+	t.join();
+	EXPECT_EQ(lcore_seen, unsigned(LCORE_ID_ANY));
+	ASSERT_EQ(rc, 0);
+	slubq_stats st;
+	ASSERT_EQ(slubq_cache_stats(g.c, -1, &st), 0);
+	EXPECT_GE(st.locked_ops, 2u);
+	EXPECT_EQ(slubq_cache_available(g.c), slubq_cache_total(g.c) - 250);
+	// Objects allocated by the thread can be freed by an lcore.
+	slubq::free(g.c, from_thread.data(), 250);
+	EXPECT_EQ(slubq_cache_available(g.c), slubq_cache_total(g.c));
+	EXPECT_EQ(verify(g.c), "");
+}
+
+TEST(Cache, VerifyCatchesPlantedInconsistency)
+{
+	cache_guard g(make("t_verify", 64, 0, 0, 64));
+	ASSERT_NE(g.c, nullptr);
+	void *v[8];
+	ASSERT_EQ(slubq::alloc(g.c, v, 8), 0);
+	ASSERT_EQ(verify(g.c), "");
+	// Plant: an allocated object's bit flipped to "free" behind the cache's back.
+	auto *s = slubq::slab_of(g.c->geo, v[0]);
+	std::uint32_t idx = slubq::slab_index(g.c->geo, s, v[0]);
+	s->bitmap[idx / 64] |= 1ull << (idx % 64);
+	char buf[2048];
+	int n = slubq_cache_verify(g.c, buf, sizeof(buf));
+	EXPECT_GT(n, 0);
+	EXPECT_NE(std::string(buf).find("nr_free"), std::string::npos) << buf;
+	s->bitmap[idx / 64] &= ~(1ull << (idx % 64));
+	EXPECT_EQ(verify(g.c), "");
+	// Plant: the same object twice in the lcore queue.
+	slubq::free(g.c, v, 8);
+	slubq::lcore_queue &q = g.c->queues[rte_lcore_id()];
+	ASSERT_GE(q.count, 2u);
+	void *saved = q.objs[0];
+	q.objs[0] = q.objs[1];
+	n = slubq_cache_verify(g.c, buf, sizeof(buf));
+	EXPECT_GT(n, 0);
+	EXPECT_NE(std::string(buf).find("twice"), std::string::npos) << buf;
+	q.objs[0] = saved;
+	EXPECT_EQ(verify(g.c), "");
+}
+
+TEST(Cache, ForeignPointerIsCaughtAndDropped)
+{
+	cache_guard a(make("t_foreign_a", 64, 0, 0, 16));
+	cache_guard b(make("t_foreign_b", 64, 0, 0, 16));
+	ASSERT_NE(a.c, nullptr);
+	ASSERT_NE(b.c, nullptr);
+	void *o[40];
+	ASSERT_EQ(slubq::alloc(b.c, o, 40), 0);
+	slubq_stats st;
+	slubq_cache_stats(a.c, -1, &st);
+	std::uint64_t before = st.debug_errors;
+	// Freed into the wrong cache: caught when it reaches a slab header check.
+	slubq::free(a.c, o, 40);
+	void *drain[16];
+	ASSERT_EQ(slubq_cache_shrink(a.c) >= 0, true);
+	(void)drain;
+	slubq_cache_stats(a.c, -1, &st);
+	EXPECT_EQ(st.debug_errors - before, 40u);
+	EXPECT_EQ(verify(a.c), "");
+	EXPECT_EQ(slubq_cache_available(b.c), slubq_cache_total(b.c) - 40);
+	slubq::free(b.c, o, 40);
+	EXPECT_EQ(verify(b.c), "");
+}
+
+TEST(Cache, StatsCountFastAndSlowPaths)
+{
+	cache_guard g(make("t_stats", 64, 0, 0, 64));
+	ASSERT_NE(g.c, nullptr);
+	void *v[32];
+	for (int i = 0; i < 100; i++) {
+		ASSERT_EQ(slubq::alloc(g.c, v, 32), 0);
+		slubq::free(g.c, v, 32);
+	}
+	slubq_stats st;
+	ASSERT_EQ(slubq_cache_stats(g.c, int(rte_lcore_id()), &st), 0);
+	EXPECT_EQ(st.alloc_fast + st.alloc_slow, 3200u);
+	EXPECT_EQ(st.free_fast + st.free_slow, 3200u);
+	EXPECT_GE(st.refills, 1u);
+	EXPECT_GT(st.alloc_fast, st.alloc_slow);
+}
+
+TEST(Cache, WalkListsEveryCache)
+{
+	cache_guard a(make("t_walk_a", 64));
+	cache_guard b(make("t_walk_b", 64));
+	std::set<std::string> names;
+	slubq_cache_walk(
+		[](slubq_cache *, const char *name, void *arg) {
+			static_cast<std::set<std::string> *>(arg)->insert(name);
+			return 0;
+		},
+		&names);
+	EXPECT_TRUE(names.count("t_walk_a"));
+	EXPECT_TRUE(names.count("t_walk_b"));
+}

@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+// Node layer on a simulated 2-socket topology: cross-socket frees go into
+// alien queues and home in batches; local queues never hand out remote
+// objects.
+#include <gtest/gtest.h>
+#include <vector>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include "eal_env.hpp"
+#include "slubq.hpp"
+
+namespace {
+
+struct xfer {
+	slubq_cache *c;
+	std::vector<void *> objs;
+	int rc = 0;
+	unsigned socket = 0;
+};
+
+int alloc_on(void *arg)
+{
+	auto *x = static_cast<xfer *>(arg);
+	x->socket = slubq_topology_lcore_socket(rte_lcore_id());
+	x->rc = slubq::alloc(x->c, x->objs.data(), std::uint32_t(x->objs.size()));
+	return 0;
+}
+
+int free_on(void *arg)
+{
+	auto *x = static_cast<xfer *>(arg);
+	slubq::free(x->c, x->objs.data(), std::uint32_t(x->objs.size()));
+	return 0;
+}
+
+class Numa : public ::testing::Test {
+protected:
+	void SetUp() override
+	{
+		workers = slubq_test::worker_lcores();
+		if (workers.empty())
+			GTEST_SKIP() << "needs a worker lcore";
+		// main lcore -> socket 0, first worker -> socket 1
+		std::vector<int> map(RTE_MAX_LCORE, 0);
+		map[workers[0]] = 1;
+		ASSERT_EQ(slubq_topology_simulate(2, map.data()), 0);
+		ASSERT_EQ(slubq_topology_sockets(), 2u);
+	}
+	void TearDown() override { slubq_topology_reset(); }
+	std::vector<unsigned> workers;
+};
+
+slubq_cache *make(const char *name, std::uint32_t alien, std::uint32_t flags = 0)
+{
+	slubq_cache_params p;
+	slubq_cache_params_init(&p);
+	p.name = name;
+	p.obj_size = 64;
+	p.queue_size = 64;
+	p.alien_size = alien;
+	p.flags = flags;
+	return slubq_cache_create(&p);
+}
+
+} // namespace
+
+TEST_F(Numa, CrossSocketFreesGoHomeInBatches)
+{
+	slubq_cache *c = make("t_numa", 100);
+	ASSERT_NE(c, nullptr);
+	slubq_cache_info info;
+	ASSERT_EQ(slubq_cache_get_info(c, &info), 0);
+	ASSERT_EQ(info.nr_sockets, 2u);
+	// Socket 1 allocates 1000 objects: they live in socket 1's slabs.
+	xfer x{c, std::vector<void *>(1000)};
+	ASSERT_EQ(slubq_test::run_on_lcore(workers[0], alloc_on, &x), 0);
+	ASSERT_EQ(x.rc, 0);
+	EXPECT_EQ(x.socket, 1u);
+	for (void *o : x.objs)
+		ASSERT_EQ(slubq::slab_of(c->geo, o)->socket, 1u);
+	ASSERT_EQ(slubq_cache_get_info(c, &info), 0);
+	std::uint64_t node1_free_before = info.node[1].free_in_slabs + info.node[1].shared_count;
+	// Socket 0 frees them: they go into node 0's alien queue for socket 1.
+	for (std::size_t i = 0; i < 1000; i += 50)
+		slubq::free(c, x.objs.data() + i, 50);
+	slubq_stats st;
+	slubq_cache_stats(c, int(rte_lcore_id()), &st);
+	EXPECT_EQ(st.alien_sent, 1000u);
+	EXPECT_GE(st.alien_flushes, 9u); // a full queue of 100 goes home per batch
+	ASSERT_EQ(slubq_cache_get_info(c, &info), 0);
+	EXPECT_LE(info.node[0].alien_count, 100u);
+	// Nothing was kept on socket 0: its lcore queue holds no remote object.
+	std::uint32_t count = 0;
+	slubq_cache_queue_fill(c, rte_lcore_id(), &count, nullptr);
+	EXPECT_EQ(count, 0u);
+	std::uint64_t node1_free_after = info.node[1].free_in_slabs + info.node[1].shared_count;
+	EXPECT_EQ(node1_free_after - node1_free_before + info.node[0].alien_count, 1000u);
+	slubq_cache_stats(c, -1, &st);
+	EXPECT_EQ(st.alien_received, 1000u - info.node[0].alien_count);
+	// Shrink drains the alien queues home.
+	slubq_cache_shrink(c);
+	ASSERT_EQ(slubq_cache_get_info(c, &info), 0);
+	EXPECT_EQ(info.node[0].alien_count, 0u);
+	char buf[2048];
+	EXPECT_EQ(slubq_cache_verify(c, buf, sizeof(buf)), 0) << buf;
+	EXPECT_EQ(slubq_cache_available(c), slubq_cache_total(c));
+	slubq_cache_destroy(c);
+}
+
+TEST_F(Numa, LocalQueueNeverHandsOutRemoteObjects)
+{
+	slubq_cache *c = make("t_numa_local", 16);
+	ASSERT_NE(c, nullptr);
+	xfer x{c, std::vector<void *>(300)};
+	ASSERT_EQ(slubq_test::run_on_lcore(workers[0], alloc_on, &x), 0);
+	ASSERT_EQ(x.rc, 0);
+	slubq::free(c, x.objs.data(), 300); // remote frees on socket 0
+	std::vector<void *> mine(500);
+	ASSERT_EQ(slubq::alloc(c, mine.data(), 500), 0);
+	for (void *o : mine)
+		EXPECT_EQ(slubq::slab_of(c->geo, o)->socket, 0u);
+	slubq::free(c, mine.data(), 500);
+	char buf[2048];
+	EXPECT_EQ(slubq_cache_verify(c, buf, sizeof(buf)), 0) << buf;
+	slubq_cache_destroy(c);
+}
+
+TEST_F(Numa, NoAlienSendsHomeAtOnce)
+{
+	slubq_cache *c = make("t_numa_noalien", 100, SLUBQ_F_NO_ALIEN);
+	ASSERT_NE(c, nullptr);
+	xfer x{c, std::vector<void *>(200)};
+	ASSERT_EQ(slubq_test::run_on_lcore(workers[0], alloc_on, &x), 0);
+	ASSERT_EQ(x.rc, 0);
+	slubq::free(c, x.objs.data(), 200);
+	slubq_cache_info info;
+	ASSERT_EQ(slubq_cache_get_info(c, &info), 0);
+	EXPECT_EQ(info.node[0].alien_count, 0u);
+	slubq_stats st;
+	slubq_cache_stats(c, int(rte_lcore_id()), &st);
+	EXPECT_EQ(st.alien_sent, 0u);
+	EXPECT_EQ(slubq_cache_available(c), slubq_cache_total(c));
+	slubq_cache_destroy(c);
+}
+
+TEST_F(Numa, FixedPoolOnOneSocketServesTheOther)
+{
+	// A fixed pool whose memory all sits on socket 0 still serves socket 1,
+	// with remote objects straight to the caller.
+	slubq_cache_params p;
+	slubq_cache_params_init(&p);
+	p.name = "t_numa_fixed";
+	p.obj_size = 64;
+	p.source = SLUBQ_SOURCE_FIXED;
+	p.queue_size = 32;
+	slubq_cache *c = slubq_cache_create(&p);
+	ASSERT_NE(c, nullptr);
+	size_t min_chunk, align;
+	ssize_t mem = slubq_cache_calc_mem_size(&p, 500, 0, &min_chunk, &align);
+	void *buf = rte_malloc(nullptr, size_t(mem), align);
+	ASSERT_EQ(slubq_cache_populate(c, buf, RTE_BAD_IOVA, size_t(mem), 0, 500, nullptr, nullptr), 500);
+	xfer x{c, std::vector<void *>(500)};
+	ASSERT_EQ(slubq_test::run_on_lcore(workers[0], alloc_on, &x), 0);
+	ASSERT_EQ(x.rc, 0);
+	ASSERT_EQ(slubq_cache_available(c), 0u);
+	ASSERT_EQ(slubq_test::run_on_lcore(workers[0], free_on, &x), 0);
+	slubq_cache_shrink(c);
+	EXPECT_EQ(slubq_cache_available(c), 500u);
+	char vb[2048];
+	EXPECT_EQ(slubq_cache_verify(c, vb, sizeof(vb)), 0) << vb;
+	slubq_cache_destroy(c);
+	rte_free(buf);
+}
