@@ -25,6 +25,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <rte_common.h>
+#include <rte_errno.h>
 #include <rte_memory.h>
 
 #ifdef __cplusplus
