@@ -275,6 +275,31 @@ struct slubq_cache *slubq_cache_of(const void *obj, uint32_t slab_size);
 /** IOVA of an object of c in O(1) (RTE_BAD_IOVA if unknown). */
 rte_iova_t slubq_cache_virt2iova(const struct slubq_cache *c, const void *obj);
 
+/* ---- per-pool settings for the mempool driver ------------------------- */
+
+/**
+ * Tunables for a cache that the mempool driver (or another adapter) will
+ * create for a pool of this name. 0 = the driver's default for the field.
+ * Set before the pool is created (the YAML loader does this for the mbuf
+ * pools it creates); kept in shared memory, so any process sees them.
+ */
+struct slubq_pool_config {
+	uint32_t queue_size;   /**< lcore queue size (SLUBQ_QUEUE_OFF = none) */
+	uint32_t batch;
+	uint32_t shared_size;
+	uint32_t alien_size;
+	uint32_t flags;        /**< SLUBQ_F_* (debug flags, NO_ALIEN, ...) */
+	uint32_t slab_objs;    /**< most objects per slab (0 = choose) */
+};
+
+/** Most pool configurations remembered at once. */
+#define SLUBQ_MAX_POOL_CONFIGS 64
+
+/** Remember cfg for pools named pool_name (replaces; NULL forgets it). */
+int slubq_pool_config_set(const char *pool_name, const struct slubq_pool_config *cfg);
+/** The configuration for pool_name: 0, or -ENOENT when none was set. */
+int slubq_pool_config_get(const char *pool_name, struct slubq_pool_config *cfg);
+
 /* ---- topology -------------------------------------------------------- */
 
 /**

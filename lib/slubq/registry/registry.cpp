@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "registry/registry.hpp"
 
+#include <cstdio>
 #include <cstring>
 #include <rte_eal.h>
 #include <rte_memzone.h>
@@ -67,3 +68,63 @@ std::uint64_t registry_reclaim(const slubq_cache *except)
 }
 
 } // namespace slubq
+
+using namespace slubq;
+
+extern "C" int slubq_pool_config_set(const char *pool_name, const struct slubq_pool_config *cfg)
+{
+	if (pool_name == nullptr || pool_name[0] == '\0' || std::strlen(pool_name) >= SLUBQ_NAMESIZE)
+		return fail(EINVAL);
+	registry *r = registry_get();
+	if (r == nullptr)
+		return -rte_errno;
+	int rc = 0;
+	rte_spinlock_lock(&r->lock);
+	pool_config_entry *slot = nullptr, *free_slot = nullptr;
+	for (auto &e : r->pool_configs) {
+		if (e.used && std::strcmp(e.name, pool_name) == 0)
+			slot = &e;
+		else if (!e.used && free_slot == nullptr)
+			free_slot = &e;
+	}
+	if (cfg == nullptr) {
+		if (slot != nullptr)
+			slot->used = 0;
+		else
+			rc = fail(ENOENT);
+	} else {
+		if (slot == nullptr)
+			slot = free_slot;
+		if (slot == nullptr) {
+			rc = fail(ENOSPC);
+		} else {
+			std::snprintf(slot->name, sizeof(slot->name), "%s", pool_name);
+			slot->cfg = *cfg;
+			slot->used = 1;
+		}
+	}
+	rte_spinlock_unlock(&r->lock);
+	return rc;
+}
+
+extern "C" int slubq_pool_config_get(const char *pool_name, struct slubq_pool_config *cfg)
+{
+	if (pool_name == nullptr || cfg == nullptr)
+		return fail(EINVAL);
+	registry *r = registry_get();
+	if (r == nullptr)
+		return -rte_errno;
+	int rc = fail(ENOENT);
+	rte_spinlock_lock(&r->lock);
+	for (auto &e : r->pool_configs) {
+		if (e.used && std::strcmp(e.name, pool_name) == 0) {
+			*cfg = e.cfg;
+			rc = 0;
+			break;
+		}
+	}
+	rte_spinlock_unlock(&r->lock);
+	if (rc == 0)
+		rte_errno = 0;
+	return rc;
+}

@@ -22,6 +22,12 @@ struct registry_entry {
 	std::uint32_t alias;   // a merged name: cache belongs to another entry
 };
 
+struct pool_config_entry {
+	char name[SLUBQ_NAMESIZE];
+	std::uint32_t used;
+	slubq_pool_config cfg;
+};
+
 struct registry {
 	std::uint32_t magic;
 	rte_spinlock_t lock;
@@ -29,6 +35,7 @@ struct registry {
 	std::uint32_t next_id;
 	std::uint32_t pad;
 	registry_entry entries[SLUBQ_MAX_CACHES];
+	pool_config_entry pool_configs[SLUBQ_MAX_POOL_CONFIGS];
 };
 
 // The registry of this DPDK application (created on first use). NULL when
