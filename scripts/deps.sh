@@ -3,7 +3,7 @@
 # is downloaded when everything is present already.
 set -e
 PKGS="g++ meson ninja-build pkg-config python3 libdpdk-dev dpdk dpdk-dev libnuma-dev
-      libhwloc-dev libyaml-cpp-dev libgtest-dev libbenchmark-dev tmux"
+      libhwloc-dev libyaml-cpp-dev libgtest-dev libbenchmark-dev tmux nlohmann-json3-dev"
 [ -n "$SLUBQ_EXTRA_PKGS" ] && PKGS="$PKGS $SLUBQ_EXTRA_PKGS"
 missing=""
 for p in $PKGS; do

@@ -172,7 +172,13 @@ void slubq_cache_params_init(struct slubq_cache_params *p);
 /**
  * Create a cache (primary or secondary process). Fails with -EEXIST when
  * the name is taken, -EINVAL on a bad parameter, -ENOMEM when no memory.
- * An anonymous cache may be merged into a compatible existing one.
+ * An anonymous cache (name NULL or "") is merged into an existing
+ * anonymous one with the same slab layout (stride, alignment, slab size),
+ * the same DMA / NO_ALIEN / NO_IOVA_CONTIG flags, chunk size and topology,
+ * unless either has SLUBQ_F_NO_MERGE, debug flags or a memory limit: it
+ * then gets a name of its own ("anon-<size>-<n>", an alias) and the
+ * shared cache's handle, tunables and statistics. Each create counts one
+ * reference (slubq_cache_info.refcnt).
  */
 struct slubq_cache *slubq_cache_create(const struct slubq_cache_params *p);
 
@@ -180,8 +186,9 @@ struct slubq_cache *slubq_cache_create(const struct slubq_cache_params *p);
 struct slubq_cache *slubq_cache_lookup(const char *name);
 
 /**
- * Drop a reference; the last one frees the cache and its memory. Logs
- * (and returns -EBUSY after freeing) if objects were still in use.
+ * Drop a reference (one name: an alias first); the last one frees the
+ * cache and its memory. Logs (and returns -EBUSY after freeing) if objects
+ * were still in use. -EPERM for the size-class caches of slubq_malloc.
  */
 int slubq_cache_destroy(struct slubq_cache *c);
 
@@ -266,7 +273,11 @@ int slubq_cache_queue_fill(const struct slubq_cache *c, unsigned int lcore,
 /** Snapshot of sizes, tunables and per-node counts. */
 int slubq_cache_get_info(const struct slubq_cache *c, struct slubq_cache_info *info);
 
-/** Call fn for every registered name (aliases included); stops on non-zero. */
+/**
+ * Call fn for every registered name, aliases included; stops on non-zero.
+ * For an alias, name differs from slubq_cache_name(c), the name of the
+ * cache it shares.
+ */
 int slubq_cache_walk(int (*fn)(struct slubq_cache *c, const char *name, void *arg), void *arg);
 
 /** The cache that owns the slab obj lives in, or NULL (cheap header check). */

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <unistd.h>
@@ -73,6 +74,15 @@ void eal_start(const std::string &prog, const std::string &lcores, unsigned mem_
 		std::fprintf(stderr, "rte_eal_init failed: %s\n", rte_strerror(rte_errno));
 		std::exit(1);
 	}
+}
+
+void eal_stop()
+{
+	std::string dir = rte_eal_get_runtime_dir();
+	rte_eal_cleanup();
+	std::string own = "/slubq-test-" + std::to_string(getpid());
+	if (dir.size() > own.size() && dir.compare(dir.size() - own.size(), own.size(), own) == 0)
+		std::filesystem::remove_all(dir);
 }
 
 int run_on_lcore(unsigned lcore, int (*fn)(void *), void *arg)

@@ -20,6 +20,10 @@ std::vector<std::string> eal_args(const std::string &prog, const std::string &lc
 void eal_start(const std::string &prog, const std::string &lcores = "0-1", unsigned mem_mb = 512,
 	       const std::vector<std::string> &extra = {});
 
+// rte_eal_cleanup, then remove the runtime directory when it was this
+// process's own (--no-huge runs use a unique file prefix).
+void eal_stop();
+
 // Run fn on worker lcore `lcore` and wait for it. Returns its result.
 int run_on_lcore(unsigned lcore, int (*fn)(void *), void *arg);
 

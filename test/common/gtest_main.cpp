@@ -23,6 +23,6 @@ int main(int argc, char **argv)
 	}
 	slubq_test::eal_start(argv[0], lc ? lc : "0-1", 512, extra);
 	int rc = RUN_ALL_TESTS();
-	rte_eal_cleanup();
+	slubq_test::eal_stop();
 	return rc;
 }

@@ -81,20 +81,59 @@ int cache_geometry(geometry &g, const slubq_cache_params *p)
 
 namespace {
 
-// A registered cache an anonymous one may share: same layout and flags.
+std::uint32_t align_of(const slubq_cache_params *p) { return std::max<std::uint32_t>(p->align ? p->align : 8, 8); }
+
+// Bytes per elastic memzone. An IOVA-contiguous 2 MiB memzone plus the
+// heap's element header would span two hugepages, which need not be
+// physically adjacent: DMA caches use half a hugepage per chunk.
+std::uint64_t chunk_bytes_of(const slubq_cache_params *p, const geometry &g)
+{
+	std::uint64_t chunk = p->chunk_size ? p->chunk_size
+					    : std::max<std::uint64_t>(g.slab_size, (p->flags & SLUBQ_F_DMA)
+											  ? default_chunk / 2
+											  : default_chunk);
+	if (p->mem_limit != 0 && p->chunk_size == 0)
+		chunk = std::min(chunk, p->mem_limit); // a chunk never exceeds the limit on its own
+	return std::max<std::uint64_t>(align_down(chunk, g.slab_size), g.slab_size);
+}
+
+// Merging (SLUB's slab_merge). Only anonymous caches merge, and only into
+// anonymous caches: a named cache is someone's on purpose. Two caches may
+// share when a slab of one is a slab of the other (same layout), they
+// behave alike (flags), draw memory alike (elastic, same chunk size, same
+// topology) and neither has a memory limit (a limit is one user's budget)
+// or debug checks. Tunables (queue, batch, ...) are the first cache's.
+constexpr std::uint32_t merge_same_flags = SLUBQ_F_DMA | SLUBQ_F_NO_ALIEN | SLUBQ_F_NO_IOVA_CONTIG;
+
+bool mergeable_request(const slubq_cache_params *p)
+{
+	return anonymous(p) && !(p->flags & (SLUBQ_F_NO_MERGE | SLUBQ_F_DEBUG)) &&
+	       p->source == SLUBQ_SOURCE_ELASTIC && p->mem_limit == 0;
+}
+
+bool same_layout(const geometry &a, const geometry &b)
+{
+	// obj_size may differ: the stride serves both.
+	return a.slab_size == b.slab_size && a.stride == b.stride && a.obj_offset == b.obj_offset &&
+	       a.first_off == b.first_off && a.objs_per_slab == b.objs_per_slab && a.align == b.align &&
+	       a.meta_size == b.meta_size;
+}
+
+// A registered anonymous cache this anonymous request may share (registry locked).
 slubq_cache *find_mergeable(registry *r, const slubq_cache_params *p, const geometry &g)
 {
-	if (!anonymous(p) || (p->flags & (SLUBQ_F_NO_MERGE | SLUBQ_F_DEBUG)) || p->source != SLUBQ_SOURCE_ELASTIC)
+	if (!mergeable_request(p))
 		return nullptr;
 	for (auto &e : r->entries) {
-		if (!e.used || e.alias)
+		if (!e.used || e.alias || !e.anonymous || e.pinned)
 			continue;
 		slubq_cache *c = e.cache;
-		if ((c->flags & SLUBQ_F_NO_MERGE) || c->dbg.flags || c->src.kind != SLUBQ_SOURCE_ELASTIC ||
-		    std::strncmp(c->name, "anon-", 5) != 0)
+		if ((c->flags & SLUBQ_F_NO_MERGE) || c->src.kind != SLUBQ_SOURCE_ELASTIC ||
+		    load_relaxed(c->src.limit) != 0 || load_relaxed(c->dbg.flags) != 0 ||
+		    load_relaxed(c->dbg.fail_every) != 0 || load_relaxed(c->dbg.fail_ppm) != 0)
 			continue;
-		if (c->geo.stride == g.stride && c->geo.obj_offset == g.obj_offset && c->align == std::max(p->align, 8u) &&
-		    (c->flags & SLUBQ_F_DMA) == (p->flags & SLUBQ_F_DMA) && c->geo.slab_size == g.slab_size)
+		if (same_layout(c->geo, g) && c->align == align_of(p) && ((c->flags ^ p->flags) & merge_same_flags) == 0 &&
+		    c->src.chunk_bytes == chunk_bytes_of(p, g) && std::memcmp(&c->topo, &r->topo, sizeof(topology)) == 0)
 			return c;
 	}
 	return nullptr;
@@ -146,7 +185,7 @@ slubq_cache *build(registry *r, const slubq_cache_params *p, const geometry &g, 
 	std::snprintf(c->name, sizeof(c->name), "%s", name);
 	c->flags = p->flags;
 	c->refcnt = 1;
-	c->align = std::max<std::uint32_t>(p->align ? p->align : 8, 8);
+	c->align = align_of(p);
 	c->obj_size_req = p->obj_size;
 	c->geo = g;
 	c->slab_mask = g.slab_mask;
@@ -159,16 +198,7 @@ slubq_cache *build(registry *r, const slubq_cache_params *p, const geometry &g, 
 	c->dbg.fail_seed = 0x9e3779b97f4a7c15ull ^ id;
 	c->src.kind = p->source;
 	c->src.mz_flags = (p->flags & SLUBQ_F_DMA) ? RTE_MEMZONE_IOVA_CONTIG : 0;
-	// An IOVA-contiguous 2 MiB memzone plus the heap's element header would
-	// span two hugepages, which need not be physically adjacent: DMA caches
-	// use half a hugepage per chunk.
-	std::uint64_t chunk = p->chunk_size ? p->chunk_size
-					    : std::max<std::uint64_t>(g.slab_size, (p->flags & SLUBQ_F_DMA)
-											  ? default_chunk / 2
-											  : default_chunk);
-	if (p->mem_limit != 0 && p->chunk_size == 0)
-		chunk = std::min(chunk, p->mem_limit); // a chunk never exceeds the limit on its own
-	c->src.chunk_bytes = std::max<std::uint64_t>(align_down(chunk, g.slab_size), g.slab_size);
+	c->src.chunk_bytes = chunk_bytes_of(p, g);
 	c->src.limit = p->mem_limit;
 	c->src.home_socket = p->socket_id;
 	c->fast_flags = c->nr_sockets > 1 ? std::uint32_t(FAST_CHECK_REMOTE) : 0u;
@@ -235,6 +265,8 @@ struct slubq_cache *slubq_cache_create(const struct slubq_cache_params *p)
 		std::snprintf(e->name, sizeof(e->name), "%s", name);
 		e->cache = c;
 		e->alias = 1;
+		e->anonymous = 1;
+		e->pinned = 0;
 		e->used = 1;
 		c->refcnt++;
 		SLUBQ_LOG(DEBUG, "cache %s merged into %s", name, c->name);
@@ -250,6 +282,8 @@ struct slubq_cache *slubq_cache_create(const struct slubq_cache_params *p)
 			std::snprintf(e->name, sizeof(e->name), "%s", name);
 			e->cache = c;
 			e->alias = 0;
+			e->anonymous = anonymous(p);
+			e->pinned = 0;
 			e->used = 1;
 		}
 	}
@@ -298,6 +332,11 @@ int slubq_cache_destroy(struct slubq_cache *c)
 		c->refcnt--;
 		rte_spinlock_unlock(&r->lock);
 		return 0;
+	}
+	if (own != nullptr && own->pinned) {
+		rte_spinlock_unlock(&r->lock);
+		SLUBQ_LOG(ERR, "cache %s belongs to slubq_malloc and cannot be destroyed", c->name);
+		return fail(EPERM);
 	}
 	if (own != nullptr)
 		own->used = 0;

@@ -149,7 +149,7 @@ bool queue_activate(slubq_cache *c, lcore_queue *q)
 {
 	if (q->active)
 		return true;
-	if (c->dbg.flags != 0 || c->dbg.fail_every != 0 || c->dbg.fail_ppm != 0)
+	if (debug_active(c))
 		return false; // debug and fault injection run on the locked path
 	unsigned lc = lcore_of(c, q);
 	std::uint32_t gen = load_acquire(c->tune_gen);
@@ -213,6 +213,8 @@ void queue_pickup(slubq_cache *c, lcore_queue *q)
 		std::uint32_t gen = load_acquire(c->tune_gen);
 		if (gen != q->seen_gen) {
 			std::uint32_t limit = load_relaxed(c->tune.queue_size);
+			if (debug_active(c))
+				limit = 0; // fault injection switched on: drain, then the locked path
 			std::uint32_t batch = load_relaxed(c->tune.batch);
 			if (limit > q->capacity) {
 				auto **objs = static_cast<void **>(rte_malloc_socket(
@@ -306,15 +308,15 @@ int alloc_slow(slubq_cache *c, lcore_queue *q, void **objs, std::uint32_t n)
 {
 	if (n == 0)
 		return 0;
-	if (q == nullptr) // not an EAL lcore
-		return alloc_locked(c, topology_thread_socket(c->topo), objs, n);
+	if (q == nullptr) // not an EAL lcore: the locked path (with debug checks, if any)
+		return debug_alloc(c, LCORE_ID_ANY, objs, n, __builtin_return_address(0));
 	unsigned lc = lcore_of(c, q);
 	lcore_stats &st = c->stats[lc];
 	if (queue_activate(c, q))
 		queue_pickup(c, q);
 	if (SLUBQ_UNLIKELY(!q->active || q->limit == 0)) {
 		// No queue (disabled, debug checks, fault injection): locked path.
-		int rc = debug_alloc(c, lc, objs, n);
+		int rc = debug_alloc(c, lc, objs, n, __builtin_return_address(0));
 		if (rc == 0)
 			st.alloc_slow += n;
 		else
@@ -363,7 +365,7 @@ void free_slow(slubq_cache *c, lcore_queue *q, void *const *objs, std::uint32_t 
 	if (n == 0)
 		return;
 	if (q == nullptr) {
-		free_locked(c, topology_thread_socket(c->topo), objs, n);
+		debug_free(c, LCORE_ID_ANY, objs, n, __builtin_return_address(0));
 		return;
 	}
 	unsigned lc = lcore_of(c, q);
@@ -372,7 +374,7 @@ void free_slow(slubq_cache *c, lcore_queue *q, void *const *objs, std::uint32_t 
 	if (queue_activate(c, q))
 		queue_pickup(c, q);
 	if (SLUBQ_UNLIKELY(!q->active || q->limit == 0)) {
-		debug_free(c, lc, objs, n);
+		debug_free(c, lc, objs, n, __builtin_return_address(0));
 		return;
 	}
 	if (!(c->fast_flags & FAST_CHECK_REMOTE)) {

@@ -11,14 +11,20 @@ struct slubq_cache;
 
 namespace slubq {
 
-// Locked-path allocation for an EAL lcore without a queue (queue disabled,
-// debug checks, fault injection): injects faults, then checks and marks
-// each object.
-int debug_alloc(slubq_cache *c, unsigned lcore, void **objs, std::uint32_t n);
-// Locked-path free for an EAL lcore without a queue: checks each object
-// (double free, foreign pointer, red zone), poisons, then frees.
-void debug_free(slubq_cache *c, unsigned lcore, void *const *objs, std::uint32_t n);
-// Log one bad object with what is known about it (rate-limited).
+// True when the cache runs debug checks or fault injection (no lcore queues).
+bool debug_active(const slubq_cache *c);
+
+// The locked path, for callers without an lcore queue: EAL lcores of a cache
+// whose queues are off (disabled, debug checks, fault injection) and threads
+// that are not EAL lcores (lcore = LCORE_ID_ANY). Injects faults, takes the
+// objects from the node, then checks and marks each one (poison, red zones,
+// state, tracking). caller is the application's return address.
+int debug_alloc(slubq_cache *c, unsigned lcore, void **objs, std::uint32_t n, const void *caller);
+// Locked-path free: checks each object (foreign pointer, double free, red
+// zones), drops the bad ones, poisons and marks the rest, then frees them.
+void debug_free(slubq_cache *c, unsigned lcore, void *const *objs, std::uint32_t n, const void *caller);
+// Log one bad object with what is known about it (rate-limited). The caller
+// counts it (report_bad_object).
 void debug_report(slubq_cache *c, const void *obj, const char *what, const char *why);
 
 } // namespace slubq

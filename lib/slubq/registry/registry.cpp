@@ -47,6 +47,26 @@ registry *registry_get()
 	return r;
 }
 
+int registry_pin(slubq_cache *c)
+{
+	registry *r = registry_get();
+	if (r == nullptr)
+		return -rte_errno;
+	int rc = fail(ENOENT);
+	rte_spinlock_lock(&r->lock);
+	for (auto &e : r->entries) {
+		if (e.used && !e.alias && e.cache == c) {
+			e.pinned = 1;
+			rc = 0;
+			break;
+		}
+	}
+	rte_spinlock_unlock(&r->lock);
+	if (rc == 0)
+		rte_errno = 0;
+	return rc;
+}
+
 std::uint64_t registry_reclaim(const slubq_cache *except)
 {
 	registry *r = registry_get();

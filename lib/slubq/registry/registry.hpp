@@ -19,7 +19,9 @@ struct registry_entry {
 	char name[SLUBQ_NAMESIZE];
 	slubq_cache *cache;
 	std::uint32_t used;
-	std::uint32_t alias;   // a merged name: cache belongs to another entry
+	std::uint32_t alias;     // a merged name: cache belongs to another entry
+	std::uint32_t anonymous; // created without a name: other anonymous caches may merge into it
+	std::uint32_t pinned;    // owned by the library (size classes): destroy refuses it
 };
 
 struct pool_config_entry {
@@ -41,6 +43,8 @@ struct registry {
 // The registry of this DPDK application (created on first use). NULL when
 // the EAL is not up or no memory; rte_errno says why.
 registry *registry_get();
+// Mark c's own entry pinned: slubq_cache_destroy refuses it (-EPERM).
+int registry_pin(slubq_cache *c);
 // Free empty elastic chunks of every cache but `except` (memory pressure).
 // Returns the bytes given back.
 std::uint64_t registry_reclaim(const slubq_cache *except);

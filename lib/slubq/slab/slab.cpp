@@ -67,6 +67,8 @@ int geometry_make(geometry &g, std::uint32_t stride, std::uint32_t obj_offset, s
 			size = pg_limit;
 		while (fit(size, stride, align, meta_size) == 0 && size < max_slab)
 			size <<= 1;
+		if (size > max_slab)
+			return fail(EINVAL); // objects this large belong in their own memzone
 	}
 	if (pg_limit != 0 && size > pg_limit)
 		return fail(EINVAL);

@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "pool_params.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <rte_eal.h>
+#include <rte_lcore.h>
+#include "common/log.hpp"
+
+namespace slubq_driver {
+
+namespace {
+
+// With cache_size 0 the lcore queue is the cache: as large as the largest
+// rte_mempool cache.
+constexpr std::uint32_t queue_as_cache = RTE_MEMPOOL_CACHE_MAX_SIZE;
+// Behind an rte_mempool cache, calls come in bulks of about 1.5 x cache_size
+// (flushes) and cache_size + n (refills); a queue that holds two of them
+// turns most into pointer copies (measured with testpmd: docs/driver.md).
+constexpr std::uint32_t queue_per_mempool_cache = 3;
+// A queue shorter than one burst saves nothing: below this the pool has no
+// lcore queues and every call takes its node's lock.
+constexpr std::uint32_t min_useful_queue = 32;
+
+// Objects only their own lcore can allocate stay under a quarter of the
+// pool, so a small pool is not emptied into idle lcores' queues.
+std::uint32_t default_queue(const rte_mempool *mp)
+{
+	std::uint32_t lcores = std::max(rte_lcore_count(), 1u);
+	std::uint32_t share = mp->size / (4 * lcores);
+	std::uint32_t want = mp->cache_size == 0 ? queue_as_cache
+						 : std::min<std::uint32_t>(queue_per_mempool_cache * mp->cache_size,
+									   SLUBQ_MAX_QUEUE);
+	std::uint32_t q = std::min(want, share);
+	return q < min_useful_queue ? SLUBQ_QUEUE_OFF : q;
+}
+
+void apply(const slubq_pool_config &cfg, slubq_cache_params &p)
+{
+	if (cfg.queue_size != 0) {
+		p.queue_size = cfg.queue_size;
+		p.batch = 0; // half the new queue unless set below
+	}
+	if (cfg.batch != 0)
+		p.batch = cfg.batch;
+	if (cfg.shared_size != 0)
+		p.shared_size = cfg.shared_size;
+	if (cfg.alien_size != 0)
+		p.alien_size = cfg.alien_size;
+	if (cfg.slab_objs != 0)
+		p.slab_objs = cfg.slab_objs;
+	p.flags |= cfg.flags;
+}
+
+// One "key=value" of SLUBQ_MEMPOOL_CONFIG into cfg. False when malformed.
+bool parse_setting(const std::string &kv, slubq_pool_config &cfg)
+{
+	auto eq = kv.find('=');
+	if (eq == std::string::npos)
+		return false;
+	std::string key = kv.substr(0, eq), val = kv.substr(eq + 1);
+	std::uint32_t v;
+	if (key == "queue" && val == "off") {
+		v = SLUBQ_QUEUE_OFF;
+	} else {
+		char *end = nullptr;
+		errno = 0;
+		unsigned long x = std::strtoul(val.c_str(), &end, 0);
+		if (val.empty() || *end != '\0' || errno != 0 || x == 0 || x > SLUBQ_MAX_QUEUE * 8ul)
+			return false;
+		v = std::uint32_t(x);
+	}
+	if (key == "queue") cfg.queue_size = v;
+	else if (key == "batch") cfg.batch = v;
+	else if (key == "shared") cfg.shared_size = v;
+	else if (key == "alien") cfg.alien_size = v;
+	else if (key == "slab_objs") cfg.slab_objs = v;
+	else return false;
+	return true;
+}
+
+// SLUBQ_MEMPOOL_CONFIG="POOL:key=value,...;POOL2:...": entries for this pool
+// (or for "*") applied in order. Keys: queue (a number or "off"), batch,
+// shared, alien, slab_objs.
+int apply_environment(const char *pool, slubq_cache_params &p)
+{
+	const char *env = std::getenv("SLUBQ_MEMPOOL_CONFIG");
+	if (env == nullptr)
+		return 0;
+	std::string all(env);
+	std::size_t pos = 0;
+	while (pos <= all.size()) {
+		std::size_t end = std::min(all.find(';', pos), all.size());
+		std::string entry = all.substr(pos, end - pos);
+		pos = end + 1;
+		if (entry.empty())
+			continue;
+		auto colon = entry.find(':');
+		bool ok = colon != std::string::npos && colon > 0;
+		slubq_pool_config cfg{};
+		for (std::size_t s = ok ? colon + 1 : entry.size(); ok && s < entry.size();) {
+			std::size_t e = std::min(entry.find(',', s), entry.size());
+			ok = parse_setting(entry.substr(s, e - s), cfg);
+			s = e + 1;
+		}
+		if (!ok) {
+			SLUBQ_LOG(ERR, "SLUBQ_MEMPOOL_CONFIG: bad entry '%s' (want POOL:key=value,... with keys "
+				  "queue, batch, shared, alien, slab_objs)", entry.c_str());
+			return slubq::fail(EINVAL);
+		}
+		std::string name = entry.substr(0, colon);
+		if (name == "*" || name == pool)
+			apply(cfg, p);
+	}
+	return 0;
+}
+
+} // namespace
+
+std::uint64_t page_rule(const rte_mempool *mp, std::size_t pg_sz)
+{
+	if ((mp->flags & RTE_MEMPOOL_F_NO_IOVA_CONTIG) || rte_eal_iova_mode() == RTE_IOVA_VA)
+		return 0;
+	return pg_sz;
+}
+
+int pool_params_of(const rte_mempool *mp, std::uint64_t page_size, pool_params &out)
+{
+	std::memset(&out, 0, sizeof(out));
+	std::snprintf(out.cache_name, sizeof(out.cache_name), "mp:%s", mp->name);
+	slubq_cache_params &p = out.p;
+	slubq_cache_params_init(&p);
+	p.name = out.cache_name;
+	p.source = SLUBQ_SOURCE_FIXED;
+	// rte_mempool's layout: [header | element | trailer], the object
+	// pointer at the element. Slots keep the pool's alignment.
+	p.slot_size = mp->header_size + mp->elt_size + mp->trailer_size;
+	p.obj_offset = mp->header_size;
+	p.obj_size = std::max(mp->elt_size, 1u);
+	p.align = (mp->flags & RTE_MEMPOOL_F_NO_CACHE_ALIGN) ? 8 : RTE_MEMPOOL_ALIGN;
+	p.page_size = page_size;
+	p.socket_id = mp->socket_id;
+	if (page_size == 0)
+		p.flags |= SLUBQ_F_NO_IOVA_CONTIG;
+	p.queue_size = default_queue(mp);
+	out.queue_is_the_cache = mp->cache_size == 0;
+
+	if (mp->pool_config != nullptr)
+		apply(*static_cast<const slubq_pool_config *>(mp->pool_config), p);
+	slubq_pool_config named;
+	if (slubq_pool_config_get(mp->name, &named) == 0)
+		apply(named, p);
+	return apply_environment(mp->name, p);
+}
+
+} // namespace slubq_driver

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+// What the slubq mempool driver derives from an rte_mempool: the slot
+// layout, the page rule and the tunables of the cache that holds its
+// objects. alloc and calc_mem_size both go through here so that they agree
+// on the geometry.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <rte_mempool.h>
+#include "slubq.h"
+
+namespace slubq_driver {
+
+struct pool_params {
+	char cache_name[SLUBQ_NAMESIZE]; // "mp:<pool name>"
+	slubq_cache_params p;            // p.name points at cache_name
+	// An lcore queue that does the rte_mempool cache's job (cache_size 0),
+	// or one that sits behind it (for logs).
+	bool queue_is_the_cache;
+};
+
+// Objects of mp must not cross pages of pg_sz bytes. 0 when IOVA is
+// contiguous wherever VA is (IOVA as VA) or the pool does not need
+// IOVA-contiguous objects: then chunks are never split at page boundaries.
+std::uint64_t page_rule(const rte_mempool *mp, std::size_t pg_sz);
+
+// Parameters of mp's cache. Tunables, last one wins: defaults from the
+// pool's size, cache size and lcore count; mp->pool_config; the named
+// configuration (slubq_pool_config_set, the YAML loader); the environment
+// variable SLUBQ_MEMPOOL_CONFIG. 0, or -EINVAL (logged) on a bad override.
+int pool_params_of(const rte_mempool *mp, std::uint64_t page_size, pool_params &out);
+
+} // namespace slubq_driver

@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+// Debug reports: one rte_log line per problem naming the cache, the object,
+// what happened, the operation that found it and the object's tracking
+// record; and the byte checks (red zones, poison) that find most of them.
+#include <cinttypes>
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+#include <dlfcn.h>
+#include <rte_cycles.h>
+#include <rte_memory.h>
+#include "common/log.hpp"
+#include "debug/debug.hpp"
+#include "debug/debug_object.hpp"
+
+namespace slubq {
+
+namespace {
+
+// Log the first reports of a cache, then one in log_every: a buggy
+// application must not drown the log (every problem is still counted).
+constexpr std::uint64_t log_first = 100;
+constexpr std::uint64_t log_every = 1000;
+
+struct line_buf {
+	char s[1024];
+	std::size_t used = 0;
+
+	void add(const char *fmt, ...) __attribute__((format(printf, 2, 3)))
+	{
+		if (used + 1 >= sizeof(s))
+			return;
+		va_list ap;
+		va_start(ap, fmt);
+		int k = std::vsnprintf(s + used, sizeof(s) - used, fmt, ap);
+		va_end(ap);
+		if (k > 0)
+			used = std::min(sizeof(s) - 1, used + std::size_t(k));
+	}
+};
+
+void add_lcore(line_buf &b, unsigned lcore)
+{
+	if (lcore == LCORE_ID_ANY)
+		b.add("non-EAL thread");
+	else
+		b.add("lcore %u", lcore);
+}
+
+// "0x55d0c2a1b2c3 (main+0x1c)" when the dynamic symbol table knows it.
+void add_caller(line_buf &b, std::uint64_t caller)
+{
+	b.add("caller %#" PRIx64, caller);
+	Dl_info info;
+	if (caller != 0 && dladdr(reinterpret_cast<void *>(caller), &info) != 0 && info.dli_sname != nullptr)
+		b.add(" (%s+%#" PRIxPTR ")", info.dli_sname,
+		      std::uintptr_t(caller) - reinterpret_cast<std::uintptr_t>(info.dli_saddr));
+}
+
+void add_event(line_buf &b, const char *name, std::uint32_t lcore, std::uint64_t caller, std::uint64_t tsc,
+	       std::uint64_t now)
+{
+	b.add("; last %s: ", name);
+	if (tsc == 0) {
+		b.add("never");
+		return;
+	}
+	add_lcore(b, lcore);
+	b.add(", ");
+	add_caller(b, caller);
+	b.add(", tsc %" PRIu64 " (%.1f us ago)", tsc, double(now - tsc) * 1e6 / double(rte_get_tsc_hz()));
+}
+
+// What we know about obj: its slot, state and tracking, or whose it is.
+void add_object(line_buf &b, const slubq_cache *c, const void *obj)
+{
+	if (obj == nullptr)
+		return;
+	if (!in_some_slab(c, obj))
+		return;
+	const slab *s = slab_of(c->geo, obj);
+	if (s->owner != c) {
+		const slubq_cache *o = s->owner;
+		if (o != nullptr && in_eal_memory(o) && o->magic == cache_magic)
+			b.add("; it belongs to cache %s", o->name);
+		return;
+	}
+	std::uint32_t idx = slab_index(c->geo, s, obj);
+	if (idx == UINT32_MAX) {
+		auto off = reinterpret_cast<std::uintptr_t>(obj) - reinterpret_cast<std::uintptr_t>(s);
+		if (off < c->geo.first_off)
+			return void(b.add("; it points into the header of slab %p", static_cast<const void *>(s)));
+		std::uint64_t slot = (off - c->geo.first_off) / c->geo.stride;
+		if (slot >= s->nr_objs)
+			return void(b.add("; it points past the objects of slab %p", static_cast<const void *>(s)));
+		const void *start = slab_obj(c->geo, s, std::uint32_t(slot));
+		b.add("; %+td bytes from the start of object %p", static_cast<const char *>(obj) -
+			  static_cast<const char *>(start), start);
+		obj = start;
+		idx = std::uint32_t(slot);
+	}
+	b.add("; object %u of slab %p", idx, static_cast<const void *>(s));
+	const obj_track *t = track_of(c, s, idx);
+	if (t == nullptr)
+		return;
+	b.add(", state %s", state_name(state_of(t)));
+	if (!(c->dbg.flags & SLUBQ_F_TRACK)) {
+		b.add(" (no owner tracking: SLUBQ_F_TRACK off)");
+		return;
+	}
+	std::uint64_t now = rte_rdtsc();
+	add_event(b, "alloc", t->alloc_lcore, t->alloc_caller, t->alloc_tsc, now);
+	add_event(b, "free", t->free_lcore, t->free_caller, t->free_tsc, now);
+}
+
+void log_report(slubq_cache *c, const void *obj, const char *what, const debug_op *op, const char *why)
+{
+	std::uint64_t n = load_relaxed(c->dbg.errors);
+	if (n > log_first && n % log_every != 0)
+		return;
+	line_buf b;
+	b.add("cache %s: %s of %p", c->name, what, obj);
+	if (op != nullptr) {
+		b.add(" by ");
+		add_lcore(b, op->lcore);
+		b.add(" (");
+		add_caller(b, reinterpret_cast<std::uintptr_t>(op->caller));
+		b.add(")");
+	}
+	b.add(": %s", why);
+	add_object(b, c, obj);
+	if (n == log_first)
+		b.add(" [%" PRIu64 " problems: from now on 1 report in %" PRIu64 " is logged]", n, log_every);
+	SLUBQ_LOG(ERR, "%s", b.s);
+}
+
+} // namespace
+
+bool in_eal_memory(const void *p)
+{
+	const rte_memseg_list *msl = rte_mem_virt2memseg_list(p);
+	if (msl == nullptr)
+		return false;
+	auto idx = int(RTE_PTR_DIFF(p, msl->base_va) / msl->page_sz);
+	return rte_fbarray_is_used(const_cast<rte_fbarray *>(&msl->memseg_arr), unsigned(idx)) == 1;
+}
+
+const char *state_name(std::uint8_t state)
+{
+	switch (state) {
+	case OBJ_NEW: return "never allocated";
+	case OBJ_ALLOCATED: return "allocated";
+	case OBJ_FREE: return "free";
+	default: return "corrupt";
+	}
+}
+
+void debug_report(slubq_cache *c, const void *obj, const char *what, const char *why)
+{
+	log_report(c, obj, what, nullptr, why);
+}
+
+void debug_problem(slubq_cache *c, const void *obj, const char *what, const debug_op *op, const char *fmt, ...)
+{
+	__atomic_add_fetch(&c->dbg.errors, 1, __ATOMIC_RELAXED);
+	char why[256];
+	va_list ap;
+	va_start(ap, fmt);
+	std::vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	log_report(c, obj, what, op, why);
+}
+
+long first_bad_byte(const byte_span &s, std::uint8_t v)
+{
+	for (std::uint32_t i = 0; i < s.len; i++)
+		if (s.p[i] != v)
+			return long(i);
+	return -1;
+}
+
+long first_bad_poison(const slubq_cache *c, const void *obj)
+{
+	std::uint32_t len = c->geo.obj_size;
+	byte_span body{static_cast<std::uint8_t *>(const_cast<void *>(obj)), len - 1, "object"};
+	long bad = first_bad_byte(body, poison_free);
+	if (bad >= 0)
+		return bad;
+	return body.p[len - 1] == poison_end ? -1 : long(len - 1);
+}
+
+void fill_poison(const slubq_cache *c, void *obj)
+{
+	std::memset(obj, poison_free, c->geo.obj_size - 1);
+	static_cast<std::uint8_t *>(obj)[c->geo.obj_size - 1] = poison_end;
+}
+
+void fill_red_zones(const slubq_cache *c, void *obj, std::uint8_t v)
+{
+	byte_span l = left_zone(c, obj), r = right_zone(c, obj);
+	std::memset(l.p, v, l.len);
+	std::memset(r.p, v, r.len);
+}
+
+unsigned check_red_zones(slubq_cache *c, void *obj, std::uint8_t v, const char *what, const debug_op *op,
+			 const problem_fn *also)
+{
+	unsigned bad = 0;
+	for (const byte_span &z : {left_zone(c, obj), right_zone(c, obj)}) {
+		long at = first_bad_byte(z, v);
+		if (at < 0)
+			continue;
+		bad++;
+		char why[160];
+		std::snprintf(why, sizeof(why), "%s overwritten at byte %ld of %u (0x%02x, expected 0x%02x)", z.name,
+			      at, z.len, z.p[at], v);
+		debug_problem(c, obj, what, op, "%s", why);
+		if (also != nullptr) {
+			char msg[256];
+			std::snprintf(msg, sizeof(msg), "object %p: %s", obj, why);
+			(*also)(msg);
+		}
+		std::memset(z.p, v, z.len); // repaired: the next check reports new damage only
+	}
+	return bad;
+}
+
+bool check_poison(slubq_cache *c, void *obj, const char *what, const debug_op *op, const problem_fn *also)
+{
+	long at = first_bad_poison(c, obj);
+	if (at < 0)
+		return true;
+	char why[160];
+	std::snprintf(why, sizeof(why), "write after free: poison overwritten at byte %ld of %u (0x%02x)", at,
+		      c->geo.obj_size, static_cast<const std::uint8_t *>(obj)[at]);
+	debug_problem(c, obj, what, op, "%s", why);
+	if (also != nullptr) {
+		char msg[256];
+		std::snprintf(msg, sizeof(msg), "object %p: %s", obj, why);
+		(*also)(msg);
+	}
+	fill_poison(c, obj);
+	return false;
+}
+
+} // namespace slubq

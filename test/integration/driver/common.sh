@@ -1,0 +1,30 @@
+# Sourced by the driver's stock-tool tests. Exit codes: 0 pass, 1 fail,
+# 77 skipped (meson). LD_LIBRARY_PATH holds the plugin's build directory
+# (meson test sets it), so `-d librte_mempool_slubq.so` finds it: DPDK
+# refuses plugin paths under world-writable directories such as /tmp.
+
+fail() { echo "FAIL: $*"; exit 1; }
+
+need_tool() {
+	command -v "$1" >/dev/null 2>&1 || fail "$1 not found (Debian package 'dpdk'; scripts/deps.sh installs it)"
+}
+
+# EAL_MEM: hugepages with --in-memory when $1 MiB of them are free (and
+# SLUBQ_TEST_NO_HUGE is unset), else --no-huge -m $1 with a file prefix of
+# our own whose runtime directory is removed on exit.
+eal_mem() {
+	free_pages=$(awk '/^HugePages_Free:/ {print $2}' /proc/meminfo)
+	page_kb=$(awk '/^Hugepagesize:/ {print $2}' /proc/meminfo)
+	if [ -z "$SLUBQ_TEST_NO_HUGE" ] && grep -q " hugetlbfs " /proc/mounts &&
+	   [ $(( ${free_pages:-0} * ${page_kb:-0} / 1024 )) -ge "$1" ]; then
+		EAL_MEM="--in-memory"
+	else
+		SLUBQ_PREFIX="slubq-drv-$$"
+		EAL_MEM="--no-huge -m $1 --file-prefix $SLUBQ_PREFIX"
+		trap 'rm -rf "/var/run/dpdk/$SLUBQ_PREFIX"' EXIT
+	fi
+	echo "memory: $EAL_MEM"
+}
+
+# The plugin by bare name, and the EAL options that select it.
+SLUBQ_PLUGIN="-d librte_mempool_slubq.so --mbuf-pool-ops-name slubq --log-level=lib.slubq:debug"

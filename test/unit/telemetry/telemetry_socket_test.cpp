@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+// The /slubq/* commands in this very process, through its own telemetry
+// socket and slubq-top's client: exact values for known traffic, the
+// budget that keeps a reply of many lcores inside telemetry's limit, and
+// slubq-top's sampler.
+#include <barrier>
+#include <filesystem>
+#include <thread>
+#include <vector>
+#include <gtest/gtest.h>
+#include <rte_eal.h>
+#include <rte_lcore.h>
+#include <unistd.h>
+#include "eal_env.hpp"
+#include "sampler.hpp"
+#include "slubq.h"
+#include "telemetry_client.hpp"
+
+using namespace slubq_top;
+
+namespace {
+
+// Several processes may share a runtime directory (--in-memory uses the
+// default prefix): ours is the socket whose greeting carries our pid.
+bool connect_own(telemetry_client &cl)
+{
+	std::error_code ec;
+	for (const auto &e : std::filesystem::directory_iterator(rte_eal_get_runtime_dir(), ec)) {
+		if (e.path().filename().string().rfind("dpdk_telemetry.v2", 0) != 0)
+			continue;
+		try {
+			cl.connect(e.path().string());
+			if (cl.greeting().value("pid", 0L) == long(getpid()))
+				return true;
+		} catch (const connection_error &) {
+		}
+		cl.close();
+	}
+	return false;
+}
+
+slubq_cache *make(const char *name, std::uint32_t queue)
+{
+	slubq_cache_params p;
+	slubq_cache_params_init(&p);
+	p.name = name;
+	p.obj_size = 64;
+	p.queue_size = queue;
+	return slubq_cache_create(&p);
+}
+
+struct traffic {
+	slubq_cache *c;
+	unsigned allocs, frees;
+	std::vector<void *> held;
+};
+
+int alloc_then_free(void *arg)
+{
+	auto *t = static_cast<traffic *>(arg);
+	t->held.resize(t->allocs);
+	if (slubq_cache_alloc_bulk(t->c, t->held.data(), t->allocs) != 0)
+		return -1;
+	slubq_cache_free_bulk(t->c, t->held.data(), t->frees);
+	t->held.erase(t->held.begin(), t->held.begin() + t->frees);
+	return 0;
+}
+
+class TelemetrySocket : public ::testing::Test {
+protected:
+	telemetry_client cl;
+	void SetUp() override
+	{
+		if (!connect_own(cl))
+			GTEST_SKIP() << "no telemetry socket of this process in " << rte_eal_get_runtime_dir();
+	}
+};
+
+} // namespace
+
+TEST_F(TelemetrySocket, ExactValuesForKnownTraffic)
+{
+	auto workers = slubq_test::worker_lcores();
+	ASSERT_FALSE(workers.empty());
+	unsigned w = workers[0];
+	slubq_cache *c = make("ut_tel_exact", 64);
+	ASSERT_NE(c, nullptr);
+	traffic t{c, 100, 40, {}};
+	ASSERT_EQ(slubq_test::run_on_lcore(w, alloc_then_free, &t), 0);
+
+	json list = cl.query("/slubq/list");
+	ASSERT_TRUE(list.is_array());
+	EXPECT_NE(std::find(list.begin(), list.end(), "ut_tel_exact"), list.end());
+
+	json info = cl.query("/slubq/info,ut_tel_exact");
+	slubq_cache_info ci;
+	ASSERT_EQ(slubq_cache_get_info(c, &ci), 0);
+	EXPECT_EQ(info["in_use"], 60);
+	EXPECT_EQ(info["objects"], ci.total);
+	EXPECT_EQ(info["available"], ci.available);
+	EXPECT_EQ(info["queue_size"], 64);
+	EXPECT_EQ(info["mem_bytes"], ci.mem_bytes);
+	std::uint32_t count = 0, size = 0;
+	ASSERT_EQ(slubq_cache_queue_fill(c, w, &count, &size), 1);
+	json q = info["lcores"][std::to_string(w)];
+	EXPECT_EQ(q["count"], count);
+	EXPECT_EQ(q["size"], size);
+
+	json stats = cl.query("/slubq/stats,ut_tel_exact");
+	json lw = stats["lcores"][std::to_string(w)];
+	EXPECT_EQ(lw["alloc_fast"].get<std::uint64_t>() + lw["alloc_slow"].get<std::uint64_t>(), 100u);
+	EXPECT_EQ(lw["free_fast"].get<std::uint64_t>() + lw["free_slow"].get<std::uint64_t>(), 40u);
+	EXPECT_EQ(stats["total"]["alloc_fast"], lw["alloc_fast"]);
+	EXPECT_EQ(stats["lcores"].size(), 1u) << stats.dump();
+
+	// Through slubq-top's sampler: the same numbers.
+	snapshot s = take_snapshot(cl, "ut_tel_exact");
+	ASSERT_EQ(s.caches.size(), 1u);
+	EXPECT_EQ(s.caches[0].in_use, 60u);
+	EXPECT_EQ(s.caches[0].total.alloc_fast + s.caches[0].total.alloc_slow, 100u);
+
+	// set: exact reply; the owner applies it at its next slow path.
+	json r = cl.query("/slubq/set,ut_tel_exact,queue=16");
+	EXPECT_EQ(r["previous"], 64);
+	EXPECT_EQ(r["value"], 16);
+	EXPECT_EQ(r["tunable_batch"], 8);
+	traffic more{c, 0, 0, {}};
+	more.held = t.held;
+	slubq_test::run_on_lcore(w, [](void *arg) {
+		auto *m = static_cast<traffic *>(arg);
+		slubq_cache_free_bulk(m->c, m->held.data(), unsigned(m->held.size()));
+		return 0;
+	}, &more);
+	EXPECT_EQ(cl.query("/slubq/info,ut_tel_exact")["lcores"][std::to_string(w)]["size"], 16);
+	EXPECT_EQ(cl.query("/slubq/info,ut_tel_exact")["in_use"], 0);
+	EXPECT_THROW(cl.query("/slubq/set,ut_tel_exact,batch=17"), command_error);
+	EXPECT_EQ(slubq_cache_destroy(c), 0);
+	EXPECT_THROW(cl.query("/slubq/info,ut_tel_exact"), command_error);
+}
+
+TEST_F(TelemetrySocket, ShrinkGivesBackWholeChunks)
+{
+	// Without lcore queues every free goes straight to the slabs, so all
+	// memory is free after the traffic and shrink returns all of it.
+	slubq_cache *c = make("ut_tel_shrink", SLUBQ_QUEUE_OFF);
+	ASSERT_NE(c, nullptr);
+	std::vector<void *> objs(1000);
+	ASSERT_EQ(slubq_cache_alloc_bulk(c, objs.data(), 1000), 0);
+	slubq_cache_free_bulk(c, objs.data(), 1000);
+	std::uint64_t mem = cl.query("/slubq/info,ut_tel_shrink")["mem_bytes"];
+	EXPECT_GT(mem, 0u);
+	json r = cl.query("/slubq/shrink,ut_tel_shrink");
+	EXPECT_EQ(r["freed_bytes"], mem);
+	EXPECT_EQ(r["mem_bytes"], 0);
+	EXPECT_EQ(cl.query("/slubq/stats,ut_tel_shrink")["total"]["slabs_freed"].get<std::uint64_t>(),
+		  cl.query("/slubq/stats,ut_tel_shrink")["total"]["slabs_grown"].get<std::uint64_t>());
+	slubq_cache_destroy(c);
+}
+
+TEST_F(TelemetrySocket, ManyLcoresStayWithinTheReplyLimit)
+{
+	// Non-EAL threads registered as lcores each get a queue and counters:
+	// more than a 16 KiB reply can hold per lcore.
+	constexpr unsigned threads = 100;
+	slubq_cache *c = make("ut_tel_many", 32);
+	ASSERT_NE(c, nullptr);
+	std::barrier sync(threads + 1);
+	std::vector<std::thread> ts;
+	std::atomic<unsigned> registered{0};
+	for (unsigned i = 0; i < threads; i++)
+		ts.emplace_back([&] {
+			if (rte_thread_register() == 0) {
+				registered++;
+				void *o[3];
+				if (slubq_cache_alloc_bulk(c, o, 3) == 0)
+					slubq_cache_free_bulk(c, o, 3);
+			}
+			sync.arrive_and_wait(); // all registered and done
+			sync.arrive_and_wait(); // the test has looked
+			rte_thread_unregister();
+		});
+	sync.arrive_and_wait();
+	unsigned active = registered.load();
+	EXPECT_GT(active, 60u) << "free lcore ids for registered threads";
+	json stats, info;
+	ASSERT_NO_THROW(stats = cl.query("/slubq/stats,ut_tel_many"));
+	ASSERT_NO_THROW(info = cl.query("/slubq/info,ut_tel_many"));
+	sync.arrive_and_wait();
+	for (auto &t : ts)
+		t.join();
+	// Every lcore is either listed or counted as left out, never dropped
+	// silently; the total still counts them all.
+	unsigned listed = unsigned(stats["lcores"].size());
+	unsigned omitted = stats.value("lcores_omitted", 0u);
+	EXPECT_EQ(listed + omitted, active) << stats.dump().size() << " bytes";
+	EXPECT_GT(omitted, 0u) << "the budget was not needed: make the test harder";
+	EXPECT_EQ(stats["total"]["alloc_fast"].get<std::uint64_t>() + stats["total"]["alloc_slow"].get<std::uint64_t>(),
+		  3u * active);
+	EXPECT_LT(stats.dump().size(), 16u * 1024);
+	// Queue fill fits for every lcore.
+	EXPECT_EQ(info["lcores"].size(), active);
+	// One lcore on request, even when the full list is cut.
+	std::string last = stats["lcores"].items().begin().key();
+	EXPECT_EQ(cl.query("/slubq/stats,ut_tel_many," + last)["lcores"].size(), 1u);
+	slubq_cache_destroy(c);
+}
+
+TEST_F(TelemetrySocket, ListIsEmptyWithoutCaches)
+{
+	// No cache of ours is left; whatever else exists is a name each.
+	json list = cl.query("/slubq/list");
+	ASSERT_TRUE(list.is_array());
+	for (const auto &n : list)
+		EXPECT_EQ(n.get<std::string>().rfind("ut_tel_", 0), std::string::npos);
+}
