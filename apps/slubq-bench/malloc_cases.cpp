@@ -1,9 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// slubq_malloc/slubq_free against rte_malloc/rte_free: see malloc_bench.hpp.
-#include "malloc_bench.hpp"
+// Cases "malloc_pair", "malloc_batch32", "malloc_xlcore": slubq_malloc /
+// slubq_free against rte_malloc / rte_free (the baseline of these cases),
+// 64 B .. 2 KiB:
+//  malloc_pair     one alloc + one free per iteration, one lcore
+//  malloc_batch32  32 live allocations, then 32 frees, one lcore
+//  malloc_xlcore   alloc here, pass 32 at a time through an rte_ring, free
+//                  on the worker lcore
+// Implementations: slubq_malloc (the C entry points), slubq_kmalloc (the
+// inline C++ path), rte_malloc.
+#include "bench.hpp"
 
 #include <cstdio>
-#include <map>
 #include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
@@ -36,13 +43,6 @@ struct rte {
 	static void release(void *p) { rte_free(p); }
 };
 
-void per_object(benchmark::State &st, std::uint64_t objs)
-{
-	// Seconds per object once the run is finished (the console prints "2.1n").
-	st.counters["ns_per_obj"] = benchmark::Counter(double(objs), benchmark::Counter::kIsRate |
-										benchmark::Counter::kInvert);
-}
-
 template <typename impl>
 void pair(benchmark::State &st)
 {
@@ -56,7 +56,7 @@ void pair(benchmark::State &st)
 		benchmark::DoNotOptimize(p);
 		impl::release(p);
 	}
-	per_object(st, st.iterations());
+	per_object(st, double(st.iterations()));
 }
 
 template <typename impl>
@@ -71,7 +71,7 @@ void batch(benchmark::State &st)
 		for (unsigned i = 0; i < burst; i++)
 			impl::release(p[i]);
 	}
-	per_object(st, st.iterations() * burst);
+	per_object(st, double(st.iterations()) * burst);
 }
 
 // The consumer side of malloc_xlcore: frees whatever arrives until told to stop.
@@ -123,79 +123,42 @@ void xlcore(benchmark::State &st)
 	}
 	c.stop = true;
 	rte_eal_wait_lcore(xlcore_worker);
-	per_object(st, st.iterations() * burst);
+	per_object(st, double(st.iterations()) * burst);
 }
 
 template <typename impl>
 void register_impl(unsigned worker)
 {
-	std::string n = impl::name;
 	for (long s : sizes) {
-		benchmark::RegisterBenchmark(("malloc_pair/" + n).c_str(), pair<impl>)->Arg(s);
-		benchmark::RegisterBenchmark(("malloc_batch32/" + n).c_str(), batch<impl>)->Arg(s);
+		const std::string size = std::to_string(s);
+		benchmark::RegisterBenchmark(run_name("malloc_pair", size, impl::name).c_str(), pair<impl>)->Arg(s);
+		benchmark::RegisterBenchmark(run_name("malloc_batch32", size, impl::name).c_str(), batch<impl>)->Arg(s);
 		if (worker < RTE_MAX_LCORE)
-			benchmark::RegisterBenchmark(("malloc_xlcore/" + n).c_str(), xlcore<impl>)->Arg(s)->UseRealTime();
+			benchmark::RegisterBenchmark(run_name("malloc_xlcore", size, impl::name).c_str(), xlcore<impl>)
+				->Arg(s)
+				->UseRealTime();
 	}
 }
 
 } // namespace
 
-void register_malloc_benchmarks(unsigned worker)
+void register_malloc(const options &o)
 {
+	unsigned worker = o.worker;
 	// First use creates the class caches: not part of any measurement.
 	for (long s : sizes)
 		slubq_free(slubq_malloc(std::size_t(s), SOCKET_ID_ANY));
 	if (worker < RTE_MAX_LCORE) {
 		xlcore_ring = rte_ring_create("bench_malloc_xlcore", 1024, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
 		if (xlcore_ring == nullptr) {
-			std::fprintf(stderr, "no ring: cross-lcore benchmarks skipped\n");
+			std::fprintf(stderr, "slubq-bench: no ring: malloc_xlcore left out\n");
 			worker = RTE_MAX_LCORE;
 		}
 	}
 	xlcore_worker = worker;
+	register_impl<rte>(worker);
 	register_impl<slubq_c>(worker);
 	register_impl<slubq_inline>(worker);
-	register_impl<rte>(worker);
-}
-
-void ratio_reporter::ReportRuns(const std::vector<Run> &runs)
-{
-	for (const auto &r : runs) {
-		if (r.error_occurred || r.run_type != Run::RT_Iteration)
-			continue;
-		auto it = r.counters.find("ns_per_obj");
-		const std::string &fn = r.run_name.function_name; // "<kind>/<impl>"
-		auto slash = fn.find('/');
-		if (it == r.counters.end() || slash == std::string::npos)
-			continue;
-		results_.push_back({fn.substr(0, slash), fn.substr(slash + 1), std::stol(r.run_name.args),
-				    it->second.value * 1e9});
-	}
-	ConsoleReporter::ReportRuns(runs);
-}
-
-void ratio_reporter::print_ratios() const
-{
-	// (kind, size) -> impl -> ns; with --benchmark_repetitions, the fastest
-	// repetition (the one least disturbed on a shared machine).
-	std::map<std::pair<std::string, long>, std::map<std::string, double>> table;
-	for (const auto &r : results_) {
-		auto &ns = table[{r.kind, r.size}];
-		auto it = ns.find(r.impl);
-		if (it == ns.end() || r.ns < it->second)
-			ns[r.impl] = r.ns;
-	}
-	std::printf("\n%-16s %6s %14s %14s %14s %12s %12s\n", "benchmark", "size", "rte_malloc ns", "slubq_malloc",
-		    "slubq_kmalloc", "x (C API)", "x (inline)");
-	for (const auto &[key, ns] : table) {
-		auto get = [&](const char *impl) {
-			auto it = ns.find(impl);
-			return it == ns.end() ? 0.0 : it->second;
-		};
-		double r = get("rte_malloc"), c = get("slubq_malloc"), k = get("slubq_kmalloc");
-		std::printf("%-16s %6ld %14.2f %14.2f %14.2f %11.1fx %11.1fx\n", key.first.c_str(), key.second, r, c, k,
-			    c > 0 ? r / c : 0.0, k > 0 ? r / k : 0.0);
-	}
 }
 
 } // namespace slubq_bench

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+// Case "local": get `keep` objects in bulks of `bulk`, then put them back in
+// bulks of `bulk` (as DPDK's mempool_perf_autotest does), on one lcore
+// ("local1") and on both lcores at once on the same pool ("local2": the
+// worker runs the same loop while the main lcore is measured).
+#include "bench.hpp"
+#include "pools.hpp"
+
+#include <vector>
+
+namespace slubq_bench {
+
+namespace {
+
+struct shape {
+	unsigned bulk, keep;
+};
+constexpr shape shapes[] = {{1, 32}, {4, 128}, {32, 128}, {32, 512}};
+
+template <bool native>
+SLUBQ_FAST bool get_put(const pool &p, void **objs, unsigned bulk, unsigned keep)
+{
+	for (unsigned i = 0; i < keep; i += bulk)
+		if (SLUBQ_UNLIKELY(get<native>(p, objs + i, bulk) != 0)) {
+			put<native>(p, objs, i);
+			return false;
+		}
+	benchmark::DoNotOptimize(objs[0]);
+	for (unsigned i = 0; i < keep; i += bulk)
+		put<native>(p, objs + i, bulk);
+	return true;
+}
+
+struct loop_args {
+	const pool *p;
+	shape s;
+};
+
+template <bool native>
+void worker_body(void *arg, const std::atomic<bool> &stop)
+{
+	auto *a = static_cast<loop_args *>(arg);
+	std::vector<void *> objs(a->s.keep);
+	while (!stop.load(std::memory_order_relaxed))
+		get_put<native>(*a->p, objs.data(), a->s.bulk, a->s.keep);
+}
+
+template <bool native>
+void run_local(benchmark::State &st, const pool *p, shape s, unsigned worker)
+{
+	std::vector<void *> objs(s.keep);
+	loop_args args{p, s};
+	worker_loop w;
+	if (worker != RTE_MAX_LCORE && !w.start(worker, worker_body<native>, &args)) {
+		st.SkipWithError("worker lcore busy");
+		return;
+	}
+	for (auto _ : st)
+		if (!get_put<native>(*p, objs.data(), s.bulk, s.keep)) {
+			st.SkipWithError("get failed");
+			break;
+		}
+	if (worker != RTE_MAX_LCORE)
+		w.stop();
+	per_object(st, double(st.iterations()) * s.keep);
+}
+
+} // namespace
+
+void register_local(const options &o)
+{
+	for (int both = 0; both <= 1; both++) {
+		if (both && o.worker == RTE_MAX_LCORE)
+			break;
+		for (const shape &s : shapes)
+			for (const auto &kind : all_kinds()) {
+				pool *p = shared_pool(kind, o.obj_size);
+				if (p == nullptr)
+					continue;
+				std::string variant = std::to_string(s.bulk) + "x" + std::to_string(s.keep);
+				unsigned worker = both ? o.worker : RTE_MAX_LCORE;
+				auto fn = [p, s, worker](benchmark::State &st) {
+					if (p->native())
+						run_local<true>(st, p, s, worker);
+					else
+						run_local<false>(st, p, s, worker);
+				};
+				auto *b = benchmark::RegisterBenchmark(
+					run_name(both ? "local2" : "local1", variant, kind).c_str(), fn);
+				if (both)
+					b->UseRealTime();
+			}
+	}
+}
+
+} // namespace slubq_bench

@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+// Case "pipeline": the main lcore gets bursts of 32 and passes them through
+// an rte_ring to the worker lcore, which puts them back: every object is
+// freed on another lcore than the one that allocated it.
+// Case "xsocket": the same on a simulated 2-socket topology (main lcore on
+// socket 0, worker on socket 1), slubq's native cache with its alien queues
+// (frees of socket-0 objects on socket 1 go home in batches) and without
+// (each free call takes the home node's lock), next to ring_mp_mc_c512.
+#include "bench.hpp"
+#include "pools.hpp"
+
+#include <cstdio>
+#include <rte_pause.h>
+#include <rte_ring.h>
+
+namespace slubq_bench {
+
+namespace {
+
+constexpr unsigned burst = 32;
+rte_ring *handoff;
+
+struct drain_args {
+	const pool *p;
+};
+
+template <bool native>
+void drain_body(void *arg, const std::atomic<bool> &stop)
+{
+	const pool &p = *static_cast<drain_args *>(arg)->p;
+	void *objs[burst];
+	for (;;) {
+		unsigned n = rte_ring_sc_dequeue_burst(handoff, objs, burst, nullptr);
+		if (n != 0) {
+			put<native>(p, objs, n);
+		} else if (stop.load(std::memory_order_acquire)) {
+			if (rte_ring_empty(handoff))
+				return;
+		} else {
+			rte_pause();
+		}
+	}
+}
+
+template <bool native>
+void run_pipeline(benchmark::State &st, const pool *p, unsigned worker)
+{
+	drain_args args{p};
+	worker_loop w;
+	if (!w.start(worker, drain_body<native>, &args)) {
+		st.SkipWithError("worker lcore busy");
+		return;
+	}
+	void *objs[burst];
+	for (auto _ : st) {
+		if (SLUBQ_UNLIKELY(get<native>(*p, objs, burst) != 0)) {
+			st.SkipWithError("get failed");
+			break;
+		}
+		while (rte_ring_sp_enqueue_bulk(handoff, objs, burst, nullptr) == 0)
+			rte_pause();
+	}
+	w.stop();
+	per_object(st, double(st.iterations()) * burst);
+}
+
+void register_one(const char *case_name, const std::string &kind, pool *p, unsigned worker)
+{
+	auto fn = [p, worker](benchmark::State &st) {
+		if (p->native())
+			run_pipeline<true>(st, p, worker);
+		else
+			run_pipeline<false>(st, p, worker);
+	};
+	benchmark::RegisterBenchmark(run_name(case_name, "32", kind).c_str(), fn)->UseRealTime();
+}
+
+// slubq's native cache on a simulated 2-socket topology: lcore `main` on
+// socket 0, the worker on socket 1.
+pool *xsocket_pool(const char *kind, unsigned obj_size, unsigned main_lcore, unsigned worker, bool alien)
+{
+	int map[RTE_MAX_LCORE];
+	for (int &s : map)
+		s = 0;
+	map[main_lcore] = 0;
+	map[worker] = 1;
+	if (slubq_topology_simulate(2, map) != 0)
+		return nullptr;
+	slubq_cache_params prm;
+	slubq_cache_params_init(&prm);
+	std::string name = std::string("bx_") + (alien ? "alien" : "noalien");
+	prm.name = name.c_str();
+	prm.obj_size = obj_size;
+	prm.flags = SLUBQ_F_NO_MERGE | (alien ? 0 : SLUBQ_F_NO_ALIEN);
+	auto *p = new pool;
+	p->kind = kind;
+	p->cache = slubq_cache_create(&prm);
+	slubq_topology_reset();
+	if (p->cache == nullptr) {
+		delete p;
+		return nullptr;
+	}
+	warm_pool(*p, shared_pool_objs);
+	keep_pool(p);
+	return p;
+}
+
+} // namespace
+
+void register_pipeline(const options &o)
+{
+	if (o.worker == RTE_MAX_LCORE) {
+		std::fprintf(stderr, "slubq-bench: one lcore only: pipeline and xsocket cases left out\n");
+		return;
+	}
+	handoff = rte_ring_create("bench_handoff", 1024, rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (handoff == nullptr) {
+		std::fprintf(stderr, "slubq-bench: no ring: pipeline cases left out\n");
+		return;
+	}
+	for (const auto &kind : all_kinds())
+		if (pool *p = shared_pool(kind, o.obj_size))
+			register_one("pipeline", kind, p, o.worker);
+
+	if (pool *p = shared_pool(baseline_kind, o.obj_size))
+		register_one("xsocket", baseline_kind, p, o.worker);
+	const unsigned main_lcore = rte_get_main_lcore();
+	if (pool *p = xsocket_pool("slubq_native_alien", o.obj_size, main_lcore, o.worker, true))
+		register_one("xsocket", p->kind, p, o.worker);
+	if (pool *p = xsocket_pool("slubq_native_noalien", o.obj_size, main_lcore, o.worker, false))
+		register_one("xsocket", p->kind, p, o.worker);
+}
+
+} // namespace slubq_bench
