@@ -86,7 +86,7 @@ struct slubq_cache_params {
 	uint32_t slab_objs;    /**< most objects per slab (0 = choose) */
 	uint32_t slab_size;    /**< power-of-two slab size in bytes (0 = choose) */
 	uint64_t page_size;    /**< objects must not cross pages of this size (0 = no constraint) */
-	uint32_t queue_size;   /**< per-lcore queue (0 = default 512; SLUBQ_QUEUE_OFF = no queue) */
+	uint32_t queue_size;   /**< per-lcore queue (0 = default 1024; SLUBQ_QUEUE_OFF = no queue) */
 	uint32_t batch;        /**< objects per refill/flush (0 = queue_size / 2) */
 	uint32_t shared_size;  /**< per-node shared queue (0 = default, 2 * queue_size) */
 	uint32_t alien_size;   /**< per-node alien queue per remote socket (0 = default 256) */

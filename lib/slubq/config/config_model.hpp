@@ -28,7 +28,7 @@ struct position {
 // Built-in defaults: those of slubq_cache_create() (cache_create.cpp), so
 // that what the configuration says is what a cache gets (a unit test
 // compares them with a created cache).
-constexpr std::uint32_t default_queue_size = 512;
+constexpr std::uint32_t default_queue_size = 1024;
 constexpr std::uint32_t default_alien_size = 256;
 constexpr std::uint32_t default_align = 8;
 constexpr std::uint32_t default_headroom_pct = 20;

@@ -97,6 +97,7 @@ int geometry_make(geometry &g, std::uint32_t stride, std::uint32_t obj_offset, s
 void slab_init(const geometry &g, slab *s, slubq_cache *owner, chunk *from, rte_iova_t iova,
 	       std::uint32_t nr_objs, std::uint16_t socket)
 {
+	std::memset(static_cast<void *>(s), 0, sizeof(slab));
 	s->next = s->prev = nullptr;
 	s->owner = owner;
 	s->from = from;
@@ -107,8 +108,6 @@ void slab_init(const geometry &g, slab *s, slubq_cache *owner, chunk *from, rte_
 	s->hint = 0;
 	s->socket = socket;
 	s->list = LIST_NONE;
-	s->pad0 = 0;
-	s->pad1 = 0;
 	for (std::uint32_t w = 0; w < g.bitmap_words; w++) {
 		std::uint32_t lo = w * 64;
 		std::uint32_t bits = nr_objs > lo ? nr_objs - lo : 0;

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 // Layer 3: a slab is a power-of-two block aligned to its size. Its header
-// (owner, socket, counts, list links) and a free bitmap (bit set = free,
+// (owner, socket, counts, list links: two cache lines) and a free bitmap (bit set = free,
 // any number of 64-bit words) sit at its start, then the object slots.
 // Object -> slab is an address mask; slot index is a multiply by a
 // precomputed reciprocal (no division). The allocator never reads or
 // writes object memory (debug modes excepted).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <rte_memory.h>
@@ -22,23 +23,35 @@ enum slab_list_id : std::uint8_t { LIST_NONE = 0, LIST_PARTIAL, LIST_FULL, LIST_
 
 constexpr std::uint32_t slab_magic = 0x51ab51ab;
 
+// Two cache lines, then the bitmap. The first is written once, when the
+// slab is made, and read by every free (magic, owner, home socket); the
+// second changes under the node lock. Kept apart so that an lcore freeing
+// objects of a slab does not miss on a line the lcore allocating from it
+// keeps writing (the pipeline and cross-socket cases).
 struct slab {
-	slab *next;              // node list links (hugepage memory only)
-	slab *prev;
+	// --- read-mostly: set when the slab is made ---
 	slubq_cache *owner;      // cache this slab belongs to
 	chunk *from;             // elastic: memzone it was cut from; fixed: null
+	std::uint16_t socket;    // logical socket (node) that owns it
+	std::uint16_t pad0;
+	std::uint32_t nr_objs;   // slots in this slab (a short last slab may hold fewer)
+	std::uint64_t pad1;
 	rte_iova_t iova;         // IOVA of the slab start, or RTE_BAD_IOVA
 	std::uint32_t magic;
-	std::uint32_t nr_objs;   // slots in this slab (a short last slab may hold fewer)
+	std::uint32_t pad2;
+	std::uint64_t pad3[2];
+	// --- written under the node lock ---
+	alignas(cache_line) slab *next; // node list links (hugepage memory only)
+	slab *prev;
 	std::uint32_t nr_free;   // == popcount(bitmap)
 	std::uint32_t hint;      // lowest bitmap word that may have a set bit
-	std::uint16_t socket;    // logical socket (node) that owns it
 	std::uint8_t list;       // slab_list_id
-	std::uint8_t pad0;
-	std::uint32_t pad1;
+	std::uint8_t pad4[7];
+	std::uint64_t pad5[4];
 	std::uint64_t bitmap[];  // bit i set = slot i free
 };
-static_assert(sizeof(slab) == 64, "slab header is one cache line before its bitmap");
+static_assert(sizeof(slab) == 2 * cache_line, "slab header: a read-mostly line, a written line, then the bitmap");
+static_assert(offsetof(slab, next) == cache_line);
 static_assert(std::is_standard_layout_v<slab>);
 
 // How a cache lays objects out in its slabs (computed once at creation).

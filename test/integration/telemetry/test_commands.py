@@ -50,7 +50,7 @@ def test_list_info_stats(ck, tel):
                  'the alias names the same cache (refcnt 2)', (a.get('cache'), b.get('cache'), a.get('refcnt')))
     # Traffic flows: the worker's queue is in use on socket 1, counters grow.
     q = wait_for(lambda: tel.query('/slubq/info,tel_flows')['lcores'].get(WORKER), 5)
-    ck.check(q and q['socket'] == 1 and q['size'] == 512, 'worker lcore queue: socket 1, size 512', q)
+    ck.check(q and q['socket'] == 1 and q['size'] == 1024, 'worker lcore queue: socket 1, size 1024', q)
     s1 = tel.query('/slubq/stats,tel_flows')
     check_stats(ck, 'tel_flows', s1)
     time.sleep(0.5)
@@ -78,8 +78,8 @@ def applied_size(tel, cache, lcore):
 
 def test_set(ck, tel):
     r = tel.query('/slubq/set,tel_flows,queue=64')
-    ck.check(r.get('key') == 'queue' and r.get('previous') == 512 and r.get('value') == 64,
-             'set queue=64: reply says 512 -> 64', r)
+    ck.check(r.get('key') == 'queue' and r.get('previous') == 1024 and r.get('value') == 64,
+             'set queue=64: reply says 1024 -> 64', r)
     ck.check(r.get('tunable_batch') == 32, 'set queue=64 lowers batch to 32', r)
     info = tel.query('/slubq/info,tel_flows')
     ck.check(info['queue_size'] == 64 and info['batch'] == 32, 'info shows queue 64, batch 32')
@@ -105,10 +105,10 @@ def test_set(ck, tel):
     ck.check(wait_for(lambda: applied_size(tel, 'tel-sessions', WORKER) == 0, 5),
              'the worker lcore stops using its queue', tel.query('/slubq/info,tel-sessions')['lcores'])
     # Back to the defaults; the queue comes back into use.
-    for cmd in ('/slubq/set,tel-sessions,queue=128', '/slubq/set,tel_flows,queue=512',
+    for cmd in ('/slubq/set,tel-sessions,queue=128', '/slubq/set,tel_flows,queue=1024',
                 '/slubq/set,tel_flows,shared=1024', '/slubq/set,tel_flows,alien=256', '/slubq/set,tel_flows,limit=0'):
         ck.check(not is_error(tel.query(cmd)), cmd)
-    ck.check(wait_for(lambda: applied_size(tel, 'tel_flows', WORKER) == 512, 5), 'the worker applies 512 again')
+    ck.check(wait_for(lambda: applied_size(tel, 'tel_flows', WORKER) == 1024, 5), 'the worker applies 1024 again')
     ck.check(wait_for(lambda: applied_size(tel, 'tel-sessions', WORKER) == 128, 5),
              'the worker uses its tel-sessions queue again')
     r = tel.query('/slubq/shrink,tel-sessions')

@@ -63,8 +63,8 @@ def test_cache_view(ck, top, prefix, tel):
     ck.check(doc.get('cache', {}).get('name') == 'tel_flows', '--cache tel_flows --json', err or out[:300])
     lcores = {l['lcore']: l for l in doc.get('lcores', [])}
     worker = lcores.get(1, {})
-    ck.check(worker.get('socket') == 1 and worker.get('queue_size') == 512 and worker.get('alloc_per_s', 0) > 0,
-             'the worker lcore: socket 1, queue 512, allocating', worker)
+    ck.check(worker.get('socket') == 1 and worker.get('queue_size') == 1024 and worker.get('alloc_per_s', 0) > 0,
+             'the worker lcore: socket 1, queue 1024, allocating', worker)
     main = lcores.get(0, {})
     ck.check(main.get('alien_per_s', 0) > 0 and main.get('alloc_per_s') == 0,
              'the main lcore only frees, through the alien queue', main)
@@ -77,7 +77,7 @@ def test_cache_view(ck, top, prefix, tel):
         ck.check(doc.get('cache', {}).get('name') == tel.query('/slubq/info,' + alias[0])['cache'],
                  '--cache <alias> shows the cache it names', doc.get('cache'))
     rc, out, _ = run_top(top, ['-f', prefix, '--once', '-d', '0.2', '-c', 'tel_flows'])
-    ck.check(rc == 0 and 'Cache tel_flows' in out and re.search(r'^\s+1\s+1\s+\d+/512\s', out, re.M),
+    ck.check(rc == 0 and 'Cache tel_flows' in out and re.search(r'^\s+1\s+1\s+\d+/1024\s', out, re.M),
              '--cache tel_flows as text: the worker row', out)
     rc, out, _ = run_top(top, ['-f', prefix, '--once', '-d', '0.2'])
     ck.check(rc == 0 and re.search(r'^NAME\s+SIZE\s+OBJECTS\s+IN USE\s+AVAIL\s+USE%\s+MEMORY\s+ALLOC/s\s+FREE/s\s+'

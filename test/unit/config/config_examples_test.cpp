@@ -188,24 +188,25 @@ TEST(ConfigSizing, DmaHeavy)
 	expect_pool(pool_at(c, "jumbo", 0), 18621, 9664, 128 * KiB, 13, 1434 * 128 * KiB, pool_overhead(2, 3, 128, 256, 64));
 	// socket 1: 16384 + 16384 + 384 + 96 + 64 = 33312 x 1.1 -> 36644 -> 2819 slabs + 1
 	expect_pool(pool_at(c, "jumbo", 1), 36644, 9664, 128 * KiB, 13, 2820 * 128 * KiB, pool_overhead(2, 3, 128, 256, 64));
-	// hdr: fixed 8192 mbufs of 128 + 256 = 384 (+ 64 = 448, 7 lines), 146 per
-	// 64 KiB slab (128 + 146 x 448 = 65536) -> 57 slabs + 1; its own sizing:
+	// hdr: fixed 8192 mbufs of 128 + 256 = 384 (+ 64 = 448, 7 lines), 145 per
+	// 64 KiB slab (128 B header + 24 B bitmap -> 192; 192 + 145 x 448 = 65152)
+	// -> 57 slabs + 1; its own sizing:
 	// no ports, lcores 0 and 3 (one per socket).
 	for (unsigned s = 0; s < 2; s++) {
 		const estimate &e = pool_at(c, "hdr", s);
 		EXPECT_EQ(e.need, 128u + 32 + 64);
-		expect_pool(e, 8192, 448, 64 * KiB, 146, 58 * 64 * KiB, pool_overhead(2, 1, 128, 256, 64));
+		expect_pool(e, 8192, 448, 64 * KiB, 145, 58 * 64 * KiB, pool_overhead(2, 1, 128, 256, 64));
 	}
-	// dma_desc: 64 B, 1021 per 64 KiB slab (128 + 64 bitmap bytes = 192 + 1021
-	// x 64 = 65536). 65536 + 3 x 128 + 64 = 65984 -> 65 slabs; DMA chunks are
+	// dma_desc: 64 B, 1020 per 64 KiB slab (128 B header + 128 bitmap bytes =
+	// 256 + 1020 x 64 = 65536). 65536 + 3 x 128 + 64 = 65984 -> 65 slabs; DMA chunks are
 	// 1 MiB (16 slabs) -> 5 chunks.
 	const estimate &d = cache_at(c, "dma_desc", 0);
 	EXPECT_EQ(d.count, 65984u);
-	EXPECT_EQ(d.slab_objs, 1021u);
+	EXPECT_EQ(d.slab_objs, 1020u);
 	EXPECT_EQ(d.obj_bytes, 5 * MiB);
 	// crypto_ctx: 1024 B with sanity records of 48 B per slot in the slab:
-	// 61 per 64 KiB slab (first slot at 72 + 61 x 48 -> 3008; 3008 + 61 x 1024
-	// = 65472). 8192 + 384 + 64 = 8640 -> 142 slabs -> 9 chunks of 1 MiB.
+	// 61 per 64 KiB slab (first slot at 136 + 61 x 48 -> 3072; 3072 + 61 x 1024
+	// = 65536). 8192 + 384 + 64 = 8640 -> 142 slabs -> 9 chunks of 1 MiB.
 	const estimate &k = cache_at(c, "crypto_ctx", 1);
 	EXPECT_EQ(k.count, 8640u);
 	EXPECT_EQ(k.slab_objs, 61u);
@@ -226,8 +227,8 @@ TEST(ConfigSizing, CountBelowNeedAndMemLimitWarn)
 			      "w.yaml", c, errors),
 		  0);
 	ASSERT_EQ(c.warnings.size(), 2u);
-	// need: 1024 rx + 1024 tx + 512 queue + 32 burst = 2592
-	EXPECT_EQ(c.warnings[0], "pool p on socket 0: count 1000 is below the 2592 objects its sizing inputs need");
+	// need: 1024 rx + 1024 tx + 1024 queue (the default) + 32 burst = 3104
+	EXPECT_EQ(c.warnings[0], "pool p on socket 0: count 1000 is below the 3104 objects its sizing inputs need");
 	EXPECT_EQ(c.warnings[1].rfind("cache k: its objects need ", 0), 0u) << c.warnings[1];
 }
 

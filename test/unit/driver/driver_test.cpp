@@ -358,9 +358,9 @@ TEST(Driver, DefaultsFollowPoolSize)
 {
 	unsigned lcores = rte_lcore_count();
 	struct expect { unsigned n, cache, queue; };
-	// Queue: 512 without an rte_mempool cache, 3 x its size with one, at
+	// Queue: 1024 without an rte_mempool cache, 3 x its size with one, at
 	// most n / (4 x lcores), off below 32.
-	for (expect e : {expect{100000, 0, 512}, expect{100000, 32, 96}, expect{100000, 250, 750},
+	for (expect e : {expect{100000, 0, 1024}, expect{100000, 32, 96}, expect{100000, 250, 750},
 			 expect{40 * 4 * lcores, 0, 40}, expect{20 * 4 * lcores, 0, 0}}) {
 		SCOPED_TRACE("n=" + std::to_string(e.n) + " cache=" + std::to_string(e.cache));
 		rte_mempool *mp = make_pool("t_defaults", e.n, 64, e.cache);
