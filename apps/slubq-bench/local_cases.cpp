@@ -3,6 +3,8 @@
 // bulks of `bulk` (as DPDK's mempool_perf_autotest does), on one lcore
 // ("local1") and on both lcores at once on the same pool ("local2": the
 // worker runs the same loop while the main lcore is measured).
+// Case "bulk": one get of n then one put of n (n = 1, 8, 32), one lcore:
+// the bare fast path, slubq's native API next to ring_mp_mc_c512.
 #include "bench.hpp"
 #include "pools.hpp"
 
@@ -69,6 +71,18 @@ void run_local(benchmark::State &st, const pool *p, shape s, unsigned worker)
 
 void register_local(const options &o)
 {
+	for (unsigned n : {1u, 8u, 32u})
+		for (const char *kind : {baseline_kind, slubq_native_kind, "slubq_ops_c512"})
+			if (pool *p = shared_pool(kind, o.obj_size)) {
+				shape s{n, n};
+				benchmark::RegisterBenchmark(run_name("bulk", std::to_string(n), kind).c_str(),
+							     [p, s](benchmark::State &st) {
+								     if (p->native())
+									     run_local<true>(st, p, s, RTE_MAX_LCORE);
+								     else
+									     run_local<false>(st, p, s, RTE_MAX_LCORE);
+							     });
+			}
 	for (int both = 0; both <= 1; both++) {
 		if (both && o.worker == RTE_MAX_LCORE)
 			break;

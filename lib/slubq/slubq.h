@@ -145,6 +145,7 @@ struct slubq_node_info {
 	uint32_t alien_count;   /**< objects waiting in its alien queues */
 	uint32_t alien_size;
 	uint64_t mem_bytes;     /**< memory of its slabs (elastic: memzones) */
+	uint64_t magazine_exchanges; /**< lcore queue arrays handed over whole */
 };
 
 /** Snapshot of a cache. */

@@ -473,6 +473,11 @@ int slubq_cache_set(struct slubq_cache *c, enum slubq_tunable key, uint64_t valu
 		for (unsigned s = 0; s < c->nr_sockets && rc == 0; s++) {
 			node *nd = c->nodes[s];
 			rc = resize_stack(c, &nd->lock, nd->shared, std::uint32_t(value), nd->real_socket, spill_to_slabs, nd);
+			// Magazines count against the shared size: over it, into the slabs.
+			rte_spinlock_lock(&nd->lock);
+			if (node_queued(nd) > value)
+				depot_to_slabs(c, nd);
+			rte_spinlock_unlock(&nd->lock);
 		}
 		break;
 	case SLUBQ_TUNE_ALIEN_SIZE:
@@ -517,6 +522,7 @@ int64_t slubq_cache_shrink(struct slubq_cache *c)
 		rte_spinlock_lock(&nd->lock);
 		node_put_slabs(c, nd, nd->shared.objs, nd->shared.count);
 		nd->shared.count = 0;
+		depot_to_slabs(c, nd);
 		rte_spinlock_unlock(&nd->lock);
 		freed += std::int64_t(elastic_release(c, nd));
 	}

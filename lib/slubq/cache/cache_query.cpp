@@ -36,7 +36,7 @@ void node_counts(const slubq_cache *c, node *nd, std::uint64_t *free_bits, std::
 	}
 	rte_spinlock_lock(&nd->lock);
 	*free_bits += nd->free_objs;
-	*queued += nd->shared.count + alien;
+	*queued += node_queued(nd) + alien;
 	*total += nd->nr_objs;
 	rte_spinlock_unlock(&nd->lock);
 }
@@ -203,7 +203,8 @@ int slubq_cache_get_info(const struct slubq_cache *c, struct slubq_cache_info *i
 		ni.slabs_empty = nd->empty.count;
 		ni.objects = nd->nr_objs;
 		ni.free_in_slabs = nd->free_objs;
-		ni.shared_count = nd->shared.count;
+		ni.shared_count = std::uint32_t(node_queued(nd));
+		ni.magazine_exchanges = nd->dep.exchanges;
 		ni.shared_size = nd->shared.size;
 		ni.mem_bytes = nd->mem_bytes;
 		rte_spinlock_unlock(&nd->lock);

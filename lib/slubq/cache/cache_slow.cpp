@@ -123,10 +123,72 @@ void flush_oldest(slubq_cache *c, lcore_queue *q, std::uint32_t k)
 	c->stats[lcore_of(c, q)].flushes++;
 }
 
+// Flush by exchange: the full queue array goes to the node's depot, an
+// empty one of at least the queue's size comes back. False when the node
+// has no such empty array or no room (then the caller copies).
+bool flush_exchange(slubq_cache *c, lcore_queue *q)
+{
+	node *nd = c->nodes[q->socket];
+	depot &d = nd->dep;
+	if (load_relaxed(d.nr_empty) == 0)
+		return false;
+	rte_spinlock_lock(&nd->lock);
+	bool ok = d.nr_full < depot_slots && d.nr_empty > 0 && d.empty[d.nr_empty - 1].capacity >= q->limit &&
+		  node_queued(nd) + q->count <= nd->shared.size;
+	if (ok) {
+		magazine e = d.empty[--d.nr_empty];
+		d.full[d.nr_full++] = magazine{q->objs, q->count, q->capacity};
+		d.objs += q->count;
+		d.exchanges++;
+		q->objs = e.objs;
+		q->capacity = e.capacity;
+		q->count = 0;
+	}
+	rte_spinlock_unlock(&nd->lock);
+	if (ok)
+		c->stats[lcore_of(c, q)].flushes++;
+	return ok;
+}
+
+// Refill by exchange: n objects for the caller, the first q->count (< n) of
+// them from the queue, the rest from a full magazine of the node's depot
+// that becomes the queue; the emptied array goes to the depot. False when
+// the depot has no full magazine that fits (then the caller copies).
+bool refill_exchange(slubq_cache *c, lcore_queue *q, void **objs, std::uint32_t n)
+{
+	node *nd = c->nodes[q->socket];
+	depot &d = nd->dep;
+	if (load_relaxed(d.nr_full) == 0)
+		return false;
+	rte_spinlock_lock(&nd->lock);
+	const std::uint32_t cnt = q->count;
+	bool ok = d.nr_full > 0 && d.nr_empty < depot_slots && d.full[d.nr_full - 1].count >= n - cnt &&
+		  d.full[d.nr_full - 1].capacity >= q->limit;
+	if (ok) {
+		// Our leftovers go to the caller before the array is given away.
+		queue_pop(q, objs, cnt);
+		magazine f = d.full[--d.nr_full];
+		d.objs -= f.count;
+		d.empty[d.nr_empty++] = magazine{q->objs, 0, q->capacity};
+		d.exchanges++;
+		q->objs = f.objs;
+		q->capacity = f.capacity;
+		q->count = f.count;
+	}
+	rte_spinlock_unlock(&nd->lock);
+	if (ok)
+		queue_pop(q, objs + cnt, n - cnt);
+	return ok;
+}
+
 // Local objects into the owner's queue, flushing the oldest when full.
 void queue_take(slubq_cache *c, lcore_queue *q, void *const *objs, std::uint32_t m)
 {
 	if (q->count + m <= q->limit) {
+		queue_push(q, objs, m);
+		return;
+	}
+	if (m <= q->limit && flush_exchange(c, q)) {
 		queue_push(q, objs, m);
 		return;
 	}
@@ -331,6 +393,11 @@ int alloc_slow(slubq_cache *c, lcore_queue *q, void **objs, std::uint32_t n)
 			return -ENOBUFS;
 		}
 		queue_pop(q, objs, cnt);
+		st.alloc_slow += n;
+		return 0;
+	}
+	if (n > cnt && refill_exchange(c, q, objs, n)) {
+		st.refills++;
 		st.alloc_slow += n;
 		return 0;
 	}

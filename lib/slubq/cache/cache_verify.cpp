@@ -164,6 +164,17 @@ extern "C" int slubq_cache_verify(struct slubq_cache *c, char *buf, size_t len)
 			r.add("node %u: %" PRIu64 " free bits, count says %" PRIu64, s, free_bits, nd->free_objs);
 		if (nd->shared.count > nd->shared.capacity)
 			r.add("node %u: shared queue count %u over capacity %u", s, nd->shared.count, nd->shared.capacity);
+		std::uint64_t in_mags = 0;
+		bool mags_ok = nd->dep.nr_full <= depot_slots && nd->dep.nr_empty <= depot_slots;
+		for (std::uint32_t i = 0; mags_ok && i < nd->dep.nr_full; i++) {
+			mags_ok = nd->dep.full[i].count <= nd->dep.full[i].capacity;
+			in_mags += nd->dep.full[i].count;
+		}
+		if (!mags_ok)
+			r.add("node %u: magazine depot out of bounds", s);
+		else if (in_mags != nd->dep.objs)
+			r.add("node %u: magazines hold %" PRIu64 " objects, count says %" PRIu64, s, in_mags,
+			      nd->dep.objs);
 	}
 	char where[64];
 	for (unsigned s = 0; s < c->nr_sockets; s++) {
@@ -171,6 +182,12 @@ extern "C" int slubq_cache_verify(struct slubq_cache *c, char *buf, size_t len)
 		std::snprintf(where, sizeof(where), "node %u shared queue", s);
 		for (std::uint32_t i = 0; i < nd->shared.count && i < nd->shared.capacity; i++)
 			check_queued(c, nd->shared.objs[i], where, s, r, slabs);
+		std::snprintf(where, sizeof(where), "node %u magazine", s);
+		if (nd->dep.nr_full <= depot_slots)
+			depot_for_each(nd, [&](void *const *objs, std::uint32_t count) {
+				for (std::uint32_t i = 0; i < count; i++)
+					check_queued(c, objs[i], where, s, r, slabs);
+			});
 		for (unsigned h = 0; h < c->nr_sockets; h++) {
 			if (h == s)
 				continue;

@@ -21,6 +21,7 @@ std::unordered_set<const void *> queued_objects(const slubq_cache *c)
 	for (unsigned s = 0; s < c->nr_sockets; s++) {
 		const node *nd = c->nodes[s];
 		q.insert(nd->shared.objs, nd->shared.objs + std::min(nd->shared.count, nd->shared.capacity));
+		depot_for_each(nd, [&](void *const *objs, std::uint32_t count) { q.insert(objs, objs + count); });
 		for (unsigned h = 0; h < c->nr_sockets; h++)
 			if (h != s)
 				q.insert(nd->alien[h].q.objs,

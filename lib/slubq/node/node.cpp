@@ -99,6 +99,44 @@ std::uint32_t take_from_slabs(slubq_cache *c, node *nd, void **out, std::uint32_
 
 } // namespace
 
+std::uint32_t depot_take(node *nd, void **out, std::uint32_t want)
+{
+	depot &d = nd->dep;
+	std::uint32_t got = 0;
+	while (got < want && d.nr_full > 0) {
+		magazine &m = d.full[d.nr_full - 1];
+		std::uint32_t k = std::min(m.count, want - got);
+		std::memcpy(out + got, m.objs + m.count - k, k * sizeof(void *));
+		m.count -= k;
+		d.objs -= k;
+		got += k;
+		if (m.count == 0) {
+			magazine e = m;
+			d.nr_full--;
+			if (d.nr_empty < depot_slots)
+				d.empty[d.nr_empty++] = e;
+			else
+				rte_free(e.objs);
+		}
+	}
+	return got;
+}
+
+void depot_to_slabs(slubq_cache *c, node *nd)
+{
+	depot &d = nd->dep;
+	while (d.nr_full > 0) {
+		magazine m = d.full[--d.nr_full];
+		node_put_slabs(c, nd, m.objs, m.count);
+		m.count = 0;
+		if (d.nr_empty < depot_slots)
+			d.empty[d.nr_empty++] = m;
+		else
+			rte_free(m.objs);
+	}
+	d.objs = 0;
+}
+
 std::uint32_t node_take(slubq_cache *c, node *nd, void **out, std::uint32_t want, bool for_queue)
 {
 	obj_stack &sh = nd->shared;
@@ -106,9 +144,11 @@ std::uint32_t node_take(slubq_cache *c, node *nd, void **out, std::uint32_t want
 	void **hot = sh.objs + sh.count - from_shared;
 	if (for_queue) {
 		// Queue order: slab objects reversed (so pops walk addresses upwards),
-		// then shared ones on top (popped first: they are the hottest).
-		std::uint32_t got = take_from_slabs(c, nd, out, want - from_shared);
+		// then magazine and shared ones on top (popped first: the hottest).
+		std::uint32_t from_dep = std::uint32_t(std::min<std::uint64_t>(nd->dep.objs, want - from_shared));
+		std::uint32_t got = take_from_slabs(c, nd, out, want - from_shared - from_dep);
 		std::reverse(out, out + got);
+		got += depot_take(nd, out + got, from_dep);
 		std::memcpy(out + got, hot, from_shared * sizeof(void *));
 		sh.count -= from_shared;
 		return got + from_shared;
@@ -116,7 +156,8 @@ std::uint32_t node_take(slubq_cache *c, node *nd, void **out, std::uint32_t want
 	for (std::uint32_t i = 0; i < from_shared; i++)
 		out[i] = hot[from_shared - 1 - i];
 	sh.count -= from_shared;
-	return from_shared + take_from_slabs(c, nd, out + from_shared, want - from_shared);
+	std::uint32_t got = from_shared + depot_take(nd, out + from_shared, want - from_shared);
+	return got + take_from_slabs(c, nd, out + got, want - got);
 }
 
 void node_put_slabs(slubq_cache *c, node *nd, void *const *objs, std::uint32_t k)
@@ -151,7 +192,9 @@ void node_put_slabs(slubq_cache *c, node *nd, void *const *objs, std::uint32_t k
 void node_put(slubq_cache *c, node *nd, void *const *objs, std::uint32_t k)
 {
 	obj_stack &sh = nd->shared;
-	std::uint32_t room = sh.size > sh.count ? sh.size - sh.count : 0;
+	// Magazines count against the shared size too.
+	std::uint64_t queued = node_queued(nd);
+	std::uint32_t room = sh.size > queued ? std::uint32_t(sh.size - queued) : 0;
 	std::uint32_t to_shared = std::min(room, k);
 	std::uint32_t to_slabs = k - to_shared;
 	node_put_slabs(c, nd, objs, to_slabs);
@@ -258,6 +301,19 @@ int node_init(slubq_cache *c, node *nd, unsigned socket, int real_socket)
 	if (stack_reserve(nd->shared, c->tune.shared_size, real_socket, &old) < 0)
 		return -rte_errno;
 	nd->shared.size = c->tune.shared_size;
+	// Two empty arrays per node start the magazine exchange (cache_slow.cpp);
+	// after that, every exchange gives one array for another.
+	const std::uint32_t queue = c->tune.queue_size;
+	if (queue != 0 && c->tune.shared_size >= queue) {
+		for (unsigned i = 0; i < 2; i++) {
+			std::uint32_t cap = std::max<std::uint32_t>(queue, 64);
+			auto **objs = static_cast<void **>(
+				rte_malloc_socket("slubq_magazine", cap * sizeof(void *), cache_line, real_socket));
+			if (objs == nullptr)
+				break; // no exchange then: flushes and refills copy
+			nd->dep.empty[nd->dep.nr_empty++] = magazine{objs, 0, cap};
+		}
+	}
 	for (unsigned h = 0; h < c->nr_sockets; h++) {
 		rte_spinlock_init(&nd->alien[h].lock);
 		if (h == socket)
@@ -273,6 +329,12 @@ void node_fini(slubq_cache *c, node *nd)
 {
 	rte_free(nd->shared.objs);
 	nd->shared.objs = nullptr;
+	for (std::uint32_t i = 0; i < nd->dep.nr_full; i++)
+		rte_free(nd->dep.full[i].objs);
+	for (std::uint32_t i = 0; i < nd->dep.nr_empty; i++)
+		rte_free(nd->dep.empty[i].objs);
+	nd->dep.nr_full = nd->dep.nr_empty = 0;
+	nd->dep.objs = 0;
 	for (unsigned h = 0; h < c->nr_sockets; h++) {
 		rte_free(nd->alien[h].q.objs);
 		nd->alien[h].q.objs = nullptr;

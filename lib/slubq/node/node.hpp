@@ -37,6 +37,30 @@ struct alignas(cache_line) alien_queue {
 	std::uint64_t flushes;   // batches sent home
 };
 
+// A whole lcore queue array, handed between an lcore and its node in O(1)
+// (Bonwick's magazines; Linux's sheaves and barns): a flush gives the node
+// the full array and takes an empty one, a refill gives the empty array
+// and takes a full one. No pointer is copied and the node lock is held for
+// a few stores, so a freeing and an allocating lcore barely meet.
+struct magazine {
+	void **objs;
+	std::uint32_t count;
+	std::uint32_t capacity;
+};
+
+constexpr unsigned depot_slots = 8;
+
+// Magazines of a node (its lock). Full ones hold free objects of this node;
+// together with the shared queue they stay within the shared size.
+struct depot {
+	magazine full[depot_slots];
+	magazine empty[depot_slots];
+	std::uint32_t nr_full;
+	std::uint32_t nr_empty;
+	std::uint64_t objs;      // objects in full magazines
+	std::uint64_t exchanges; // arrays handed over
+};
+
 struct node_stats {
 	std::uint64_t alien_received; // objects that came home from alien queues
 	std::uint64_t slabs_grown;
@@ -56,6 +80,7 @@ struct alignas(cache_line) node {
 	std::uint64_t free_objs;     // sum of nr_free over its slabs
 	std::uint64_t mem_bytes;     // bytes of its slabs (elastic: its chunks)
 	obj_stack shared;
+	depot dep;                   // full and empty lcore queue arrays
 	chunk *chunks;               // elastic chunks of this node
 	node_stats stats;
 	alien_queue alien[SLUBQ_MAX_SOCKETS]; // index: home socket (own index unused)
@@ -88,6 +113,21 @@ std::uint32_t alien_put(slubq_cache *c, unsigned from, unsigned home, void *cons
 std::uint32_t alien_flush(slubq_cache *c, unsigned from, unsigned home);
 // Send every alien queue that holds objects of `home` home.
 std::uint32_t alien_drain_to(slubq_cache *c, unsigned home);
+
+// --- magazines (node lock held) ---
+// Objects the node holds in queues: shared queue + full magazines.
+SLUBQ_FAST std::uint64_t node_queued(const node *nd) { return nd->shared.count + nd->dep.objs; }
+// Copy up to want objects out of full magazines (emptied ones become empty).
+std::uint32_t depot_take(node *nd, void **out, std::uint32_t want);
+// Every object of the full magazines into its slab (shrink).
+void depot_to_slabs(slubq_cache *c, node *nd);
+// Call fn(objs, count) for every full magazine.
+template <typename F>
+void depot_for_each(const node *nd, F fn)
+{
+	for (std::uint32_t i = 0; i < nd->dep.nr_full && i < depot_slots; i++)
+		fn(nd->dep.full[i].objs, nd->dep.full[i].count);
+}
 
 // Initialise / tear down a node's queues (arrays in hugepage memory).
 int node_init(slubq_cache *c, node *nd, unsigned socket, int real_socket);

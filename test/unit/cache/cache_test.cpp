@@ -11,6 +11,7 @@
 #include <rte_errno.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
+#include "eal_env.hpp"
 #include "slubq.hpp"
 
 namespace {
@@ -357,4 +358,97 @@ TEST(PoolConfig, SetGetForget)
 	ASSERT_EQ(slubq_pool_config_set("t_pool", nullptr), 0);
 	EXPECT_EQ(slubq_pool_config_get("t_pool", &out), -ENOENT);
 	EXPECT_EQ(slubq_pool_config_set("", &cfg), -EINVAL);
+}
+
+namespace {
+
+struct lcore_job {
+	slubq_cache *c;
+	std::vector<void *> *objs;
+	std::uint32_t n;
+	int rc;
+};
+
+// On a worker lcore: allocate n objects in bursts of 16 into *objs.
+int alloc_job(void *arg)
+{
+	auto *j = static_cast<lcore_job *>(arg);
+	j->objs->resize(j->n);
+	j->rc = 0;
+	for (std::uint32_t i = 0; i < j->n && j->rc == 0; i += 16)
+		j->rc = slubq::alloc(j->c, j->objs->data() + i, std::min<std::uint32_t>(16, j->n - i));
+	return 0;
+}
+
+} // namespace
+
+// An lcore that only frees hands its full queue to the node (a magazine)
+// and takes an empty one; an lcore that only allocates takes full ones.
+// Objects parked in magazines are counted, verified, reachable by every
+// path (all-or-nothing allocation of the whole cache), and shrink empties
+// them into their slabs.
+TEST(Cache, MagazinesCarryWholeQueuesBetweenLcores)
+{
+	auto workers = slubq_test::worker_lcores();
+	if (workers.empty())
+		GTEST_SKIP() << "needs a worker lcore";
+	slubq_cache_params p;
+	slubq_cache_params_init(&p);
+	p.name = "t_magazines";
+	p.obj_size = 64;
+	p.source = SLUBQ_SOURCE_FIXED;
+	p.queue_size = 64;
+	p.shared_size = 512;
+	cache_guard g(slubq_cache_create(&p));
+	ASSERT_NE(g.c, nullptr);
+	constexpr std::uint32_t total = 2000;
+	size_t min_chunk, align;
+	ssize_t mem = slubq_cache_calc_mem_size(&p, total, 0, &min_chunk, &align);
+	ASSERT_GT(mem, 0);
+	void *buf = rte_malloc(nullptr, size_t(mem), align);
+	ASSERT_NE(buf, nullptr);
+	ASSERT_EQ(slubq_cache_populate(g.c, buf, RTE_BAD_IOVA, size_t(mem), -1, total, nullptr, nullptr), int(total));
+
+	std::vector<void *> objs;
+	lcore_job job{g.c, &objs, 1000, -1};
+	ASSERT_EQ(slubq_test::run_on_lcore(workers[0], alloc_job, &job), 0);
+	ASSERT_EQ(job.rc, 0);
+	// Freed here one burst at a time: every full queue becomes a magazine
+	// while the node has room for it (shared size 512: up to 8 of 64).
+	for (std::uint32_t i = 0; i < 1000; i += 8)
+		slubq::free(g.c, objs.data() + i, 8);
+	slubq_cache_info info;
+	ASSERT_EQ(slubq_cache_get_info(g.c, &info), 0);
+	EXPECT_GT(info.node[0].magazine_exchanges, 0u) << "full queues went to the node whole";
+	EXPECT_GT(info.node[0].shared_count, 64u) << "magazines are counted with the shared queue";
+	EXPECT_LE(info.node[0].shared_count, info.node[0].shared_size);
+	EXPECT_EQ(slubq_cache_available(g.c), total);
+	EXPECT_EQ(verify(g.c), "");
+
+	// The worker takes full magazines back, then everything but what sits
+	// in this lcore's own queue: nothing in a magazine is out of reach.
+	std::uint32_t mine = 0, size = 0;
+	ASSERT_EQ(slubq_cache_queue_fill(g.c, rte_lcore_id(), &mine, &size), 1); // active
+	job.n = total - mine;
+	ASSERT_EQ(slubq_test::run_on_lcore(workers[0], alloc_job, &job), 0);
+	ASSERT_EQ(job.rc, 0);
+	EXPECT_EQ(slubq_cache_available(g.c), std::uint64_t(mine));
+	EXPECT_EQ(std::set<void *>(objs.begin(), objs.end()).size(), std::size_t(total - mine));
+	job.n = 1;
+	std::vector<void *> held = objs;
+	ASSERT_EQ(slubq_test::run_on_lcore(workers[0], alloc_job, &job), 0);
+	EXPECT_EQ(job.rc, -ENOBUFS);
+	slubq::free(g.c, held.data(), total - mine);
+	EXPECT_EQ(slubq_cache_available(g.c), total);
+	EXPECT_EQ(verify(g.c), "");
+
+	// Shrink empties magazines and queues into the slabs.
+	slubq_cache_shrink(g.c);
+	ASSERT_EQ(slubq_cache_get_info(g.c, &info), 0);
+	EXPECT_EQ(info.node[0].shared_count, 0u);
+	EXPECT_EQ(info.node[0].free_in_slabs + info.in_queues, std::uint64_t(total));
+	EXPECT_EQ(verify(g.c), "");
+	slubq_cache_destroy(g.c);
+	g.c = nullptr;
+	rte_free(buf);
 }
