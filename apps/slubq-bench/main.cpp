@@ -150,7 +150,7 @@ int main(int argc, char **argv)
 	auto bench_argv = argv_of(argv[0], c.bench);
 	int bench_argc = int(bench_argv.size()) - 1;
 	benchmark::Initialize(&bench_argc, bench_argv.data());
-	slubq_bench::collector col;
+	slubq_bench::collector col(isatty(STDOUT_FILENO) != 0);
 	benchmark::RunSpecifiedBenchmarks(&col);
 	benchmark::Shutdown();
 	const char *mode = c.o.smoke ? "smoke" : c.o.quick ? "quick" : "full";

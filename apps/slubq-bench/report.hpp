@@ -20,6 +20,8 @@ struct result {
 
 class collector : public benchmark::ConsoleReporter {
 public:
+	// Colours only on a terminal (logs and bench.txt stay plain).
+	explicit collector(bool colour) : ConsoleReporter(colour ? OO_Defaults : OO_Tabular) {}
 	void ReportRuns(const std::vector<Run> &runs) override;
 	const std::vector<result> &results() const { return results_; }
 

@@ -133,10 +133,10 @@ bool flush_exchange(slubq_cache *c, lcore_queue *q)
 	if (load_relaxed(d.nr_empty) == 0)
 		return false;
 	rte_spinlock_lock(&nd->lock);
-	bool ok = d.nr_full < depot_slots && d.nr_empty > 0 && d.empty[d.nr_empty - 1].capacity >= q->limit &&
-		  node_queued(nd) + q->count <= nd->shared.size;
+	magazine e;
+	bool ok = d.nr_full < depot_slots && node_queued(nd) + q->count <= nd->shared.size &&
+		  depot_take_empty(d, q->limit, e);
 	if (ok) {
-		magazine e = d.empty[--d.nr_empty];
 		d.full[d.nr_full++] = magazine{q->objs, q->count, q->capacity};
 		d.objs += q->count;
 		d.exchanges++;

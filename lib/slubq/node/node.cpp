@@ -122,6 +122,17 @@ std::uint32_t depot_take(node *nd, void **out, std::uint32_t want)
 	return got;
 }
 
+bool depot_take_empty(depot &d, std::uint32_t min_capacity, magazine &out)
+{
+	for (std::uint32_t i = d.nr_empty; i-- > 0;)
+		if (d.empty[i].capacity >= min_capacity) {
+			out = d.empty[i];
+			d.empty[i] = d.empty[--d.nr_empty];
+			return true;
+		}
+	return false;
+}
+
 void depot_to_slabs(slubq_cache *c, node *nd)
 {
 	depot &d = nd->dep;
@@ -211,6 +222,40 @@ void node_put(slubq_cache *c, node *nd, void *const *objs, std::uint32_t k)
 	}
 }
 
+namespace {
+
+// A full alien queue goes home whole: its array becomes a full magazine of
+// the home node (whose lock the caller holds) and an empty array of at
+// least the queue's size takes its place. The freeing lcore then never
+// writes into lines the home node's allocating lcores read. False when the
+// home node has no such empty array or no room.
+bool alien_exchange(node *home, obj_stack &q)
+{
+	depot &d = home->dep;
+	magazine e;
+	if (d.nr_full >= depot_slots || node_queued(home) + q.count > home->shared.size ||
+	    !depot_take_empty(d, q.size, e))
+		return false;
+	d.full[d.nr_full++] = magazine{q.objs, q.count, q.capacity};
+	d.objs += q.count;
+	d.exchanges++;
+	q.objs = e.objs;
+	q.capacity = e.capacity;
+	q.count = 0;
+	return true;
+}
+
+// Send a whole alien queue home (both locks held).
+void alien_send_home(slubq_cache *c, node *dest, obj_stack &q)
+{
+	dest->stats.alien_received += q.count;
+	if (!alien_exchange(dest, q))
+		node_put(c, dest, q.objs, q.count);
+	q.count = 0;
+}
+
+} // namespace
+
 std::uint32_t alien_put(slubq_cache *c, unsigned from, unsigned home, void *const *objs, std::uint32_t k)
 {
 	std::uint32_t sent = 0;
@@ -221,9 +266,8 @@ std::uint32_t alien_put(slubq_cache *c, unsigned from, unsigned home, void *cons
 	if (a.q.count + k > a.q.size) {
 		// Full: the whole queue goes home in one batch, under one lock.
 		rte_spinlock_lock(&dest->lock);
-		node_put(c, dest, a.q.objs, a.q.count);
-		dest->stats.alien_received += a.q.count;
 		sent += a.q.count;
+		alien_send_home(c, dest, a.q);
 		if (k > a.q.size) {
 			// Bigger than the alien queue itself (or queue size 0): straight home.
 			node_put(c, dest, objs, k);
@@ -232,7 +276,6 @@ std::uint32_t alien_put(slubq_cache *c, unsigned from, unsigned home, void *cons
 			k = 0;
 		}
 		rte_spinlock_unlock(&dest->lock);
-		a.q.count = 0;
 		a.flushes++;
 	}
 	std::memcpy(a.q.objs + a.q.count, objs, k * sizeof(void *));
@@ -252,10 +295,8 @@ std::uint32_t alien_flush(slubq_cache *c, unsigned from, unsigned home)
 	std::uint32_t n = a.q.count;
 	if (n) {
 		rte_spinlock_lock(&dest->lock);
-		node_put(c, dest, a.q.objs, n);
-		dest->stats.alien_received += n;
+		alien_send_home(c, dest, a.q);
 		rte_spinlock_unlock(&dest->lock);
-		a.q.count = 0;
 		a.flushes++;
 	}
 	rte_spinlock_unlock(&a.lock);
