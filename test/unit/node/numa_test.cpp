@@ -107,6 +107,38 @@ TEST_F(Numa, CrossSocketFreesGoHomeInBatches)
 	slubq_cache_destroy(c);
 }
 
+// A full alien queue goes home whole (a magazine of the home node) when the
+// home node has an empty array and room; socket 1 gets its objects back
+// from it, and every count stays exact.
+TEST_F(Numa, FullAlienQueuesGoHomeAsMagazines)
+{
+	slubq_cache *c = make("t_numa_mag", 64);
+	ASSERT_NE(c, nullptr);
+	xfer x{c, std::vector<void *>(640)};
+	ASSERT_EQ(slubq_test::run_on_lcore(workers[0], alloc_on, &x), 0);
+	ASSERT_EQ(x.rc, 0);
+	for (std::size_t i = 0; i < x.objs.size(); i += 32)
+		slubq::free(c, x.objs.data() + i, 32);
+	slubq_cache_info info;
+	ASSERT_EQ(slubq_cache_get_info(c, &info), 0);
+	EXPECT_GT(info.node[1].magazine_exchanges, 0u);
+	EXPECT_LE(info.node[1].shared_count, info.node[1].shared_size);
+	char buf[2048];
+	EXPECT_EQ(slubq_cache_verify(c, buf, sizeof(buf)), 0) << buf;
+	EXPECT_EQ(slubq_cache_available(c), slubq_cache_total(c));
+	// Socket 1 allocates them again: magazines, shared queue and slabs serve it.
+	ASSERT_EQ(slubq_test::run_on_lcore(workers[0], alloc_on, &x), 0);
+	ASSERT_EQ(x.rc, 0);
+	for (void *o : x.objs)
+		ASSERT_EQ(slubq::slab_of(c->geo, o)->socket, 1u);
+	EXPECT_EQ(slubq_cache_available(c), slubq_cache_total(c) - x.objs.size());
+	slubq::free(c, x.objs.data(), std::uint32_t(x.objs.size()));
+	slubq_cache_shrink(c);
+	EXPECT_EQ(slubq_cache_verify(c, buf, sizeof(buf)), 0) << buf;
+	EXPECT_EQ(slubq_cache_available(c), slubq_cache_total(c));
+	slubq_cache_destroy(c);
+}
+
 TEST_F(Numa, LocalQueueNeverHandsOutRemoteObjects)
 {
 	slubq_cache *c = make("t_numa_local", 16);
