@@ -8,6 +8,7 @@
 #include <atomic>
 #include <benchmark/benchmark.h>
 #include <string>
+#include <vector>
 #include <rte_launch.h>
 #include <rte_lcore.h>
 
@@ -35,10 +36,20 @@ inline void per_object(benchmark::State &st, double objs)
 		benchmark::Counter(objs, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
-// The name of a run: "<case>/<variant>/<kind>".
+// Names in the order they were registered: the report's order, whatever
+// order the runs took (--benchmark_enable_random_interleaving).
+inline std::vector<std::string> &registration_order()
+{
+	static std::vector<std::string> names;
+	return names;
+}
+
+// The name of a run, "<case>/<variant>/<kind>", recorded for the report.
 inline std::string run_name(const std::string &c, const std::string &variant, const std::string &kind)
 {
-	return c + "/" + variant + "/" + kind;
+	std::string name = c + "/" + variant + "/" + kind;
+	registration_order().push_back(name);
+	return name;
 }
 
 // A loop on the worker lcore, started before a measurement and stopped after it.

@@ -53,6 +53,10 @@ void run_local(benchmark::State &st, const pool *p, shape s, unsigned worker)
 	std::vector<void *> objs(s.keep);
 	loop_args args{p, s};
 	worker_loop w;
+	slubq_cache *c = slubq_cache_of_pool(*p);
+	slubq_stats before{};
+	if (c != nullptr)
+		slubq_cache_stats(c, int(rte_lcore_id()), &before);
 	if (worker != RTE_MAX_LCORE && !w.start(worker, worker_body<native>, &args)) {
 		st.SkipWithError("worker lcore busy");
 		return;
@@ -65,6 +69,8 @@ void run_local(benchmark::State &st, const pool *p, shape s, unsigned worker)
 	if (worker != RTE_MAX_LCORE)
 		w.stop();
 	per_object(st, double(st.iterations()) * s.keep);
+	if (c != nullptr) // how often the measured lcore left slubq's fast path
+		st.counters["refills_flushes_per_kobj"] = slow_per_kobj(c, before, double(st.iterations()) * s.keep);
 }
 
 } // namespace

@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 // Case "pipeline": the main lcore gets bursts of 32 and passes them through
-// an rte_ring to the worker lcore, which puts them back: every object is
-// freed on another lcore than the one that allocated it.
+// an rte_ring to the worker lcore, which puts them back in bursts of 32:
+// every object is freed on another lcore than the one that allocated it.
+// The hand-off moves 512 objects at a time (16 bursts) through a ring of
+// 4096: handing over single bursts made the two lcores fall into lock-step
+// or not from one run to the next (3 to 16 ns/object for the same pool on
+// a 2-vCPU VM), which said more about the ring than about the pools.
 // Case "xsocket": the same on a simulated 2-socket topology (main lcore on
 // socket 0, worker on socket 1), slubq's native cache with its alien queues
 // (frees of socket-0 objects on socket 1 go home in batches) and without
@@ -9,6 +13,7 @@
 #include "bench.hpp"
 #include "pools.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <rte_pause.h>
 #include <rte_ring.h>
@@ -18,6 +23,7 @@ namespace slubq_bench {
 namespace {
 
 constexpr unsigned burst = 32;
+constexpr unsigned handoff_objs = 512; // per hand-off: 16 bursts
 rte_ring *handoff;
 
 struct drain_args {
@@ -28,11 +34,12 @@ template <bool native>
 void drain_body(void *arg, const std::atomic<bool> &stop)
 {
 	const pool &p = *static_cast<drain_args *>(arg)->p;
-	void *objs[burst];
+	void *objs[handoff_objs];
 	for (;;) {
-		unsigned n = rte_ring_sc_dequeue_burst(handoff, objs, burst, nullptr);
+		unsigned n = rte_ring_sc_dequeue_burst(handoff, objs, handoff_objs, nullptr);
 		if (n != 0) {
-			put<native>(p, objs, n);
+			for (unsigned i = 0; i < n; i += burst)
+				put<native>(p, objs + i, std::min(burst, n - i));
 		} else if (stop.load(std::memory_order_acquire)) {
 			if (rte_ring_empty(handoff))
 				return;
@@ -51,17 +58,22 @@ void run_pipeline(benchmark::State &st, const pool *p, unsigned worker)
 		st.SkipWithError("worker lcore busy");
 		return;
 	}
-	void *objs[burst];
+	void *objs[handoff_objs];
+	bool failed = false;
 	for (auto _ : st) {
-		if (SLUBQ_UNLIKELY(get<native>(*p, objs, burst) != 0)) {
+		unsigned got = 0;
+		for (; got < handoff_objs && !failed; got += burst)
+			failed = get<native>(*p, objs + got, burst) != 0;
+		if (SLUBQ_UNLIKELY(failed)) {
+			put<native>(*p, objs, got - burst);
 			st.SkipWithError("get failed");
 			break;
 		}
-		while (rte_ring_sp_enqueue_bulk(handoff, objs, burst, nullptr) == 0)
+		while (rte_ring_sp_enqueue_bulk(handoff, objs, handoff_objs, nullptr) == 0)
 			rte_pause();
 	}
 	w.stop();
-	per_object(st, double(st.iterations()) * burst);
+	per_object(st, double(st.iterations()) * handoff_objs);
 }
 
 void register_one(const char *case_name, const std::string &kind, pool *p, unsigned worker)
@@ -113,7 +125,7 @@ void register_pipeline(const options &o)
 		std::fprintf(stderr, "slubq-bench: one lcore only: pipeline and xsocket cases left out\n");
 		return;
 	}
-	handoff = rte_ring_create("bench_handoff", 1024, rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
+	handoff = rte_ring_create("bench_handoff", 4096, rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
 	if (handoff == nullptr) {
 		std::fprintf(stderr, "slubq-bench: no ring: pipeline cases left out\n");
 		return;

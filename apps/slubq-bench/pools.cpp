@@ -169,3 +169,24 @@ void free_shared_pools()
 }
 
 } // namespace slubq_bench
+
+namespace slubq_bench {
+
+slubq_cache *slubq_cache_of_pool(const pool &p)
+{
+	if (p.cache != nullptr)
+		return p.cache;
+	if (p.mp != nullptr && p.kind.rfind("slubq", 0) == 0)
+		return rte_mempool_slubq_cache(p.mp);
+	return nullptr;
+}
+
+double slow_per_kobj(slubq_cache *c, const slubq_stats &before, double objs)
+{
+	slubq_stats now{};
+	slubq_cache_stats(c, int(rte_lcore_id()), &now);
+	double slow = double(now.refills - before.refills + now.flushes - before.flushes);
+	return objs > 0 ? 1000.0 * slow / objs : 0.0;
+}
+
+} // namespace slubq_bench

@@ -39,6 +39,11 @@ void free_pool(pool *p);
 // Returns how many could be allocated.
 unsigned warm_pool(const pool &p, unsigned n);
 
+// The slubq cache behind a pool (native, or the driver's), else nullptr.
+slubq_cache *slubq_cache_of_pool(const pool &p);
+// Refills + flushes of the calling lcore since `before`, per 1000 objects.
+double slow_per_kobj(slubq_cache *c, const slubq_stats &before, double objs);
+
 // Access, specialised at compile time so that neither side pays a branch.
 template <bool native>
 SLUBQ_FAST int get(const pool &p, void **objs, unsigned n)

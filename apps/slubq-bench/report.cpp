@@ -9,6 +9,7 @@
 #include <thread>
 #include <utility>
 #include <rte_version.h>
+#include "bench.hpp"
 #include "pools.hpp"
 
 namespace slubq_bench {
@@ -176,24 +177,16 @@ void collector::ReportRuns(const std::vector<Run> &runs)
 
 namespace {
 
-// Runs grouped by case and variant (in the order they first ran), the
-// kinds of a group in the order they ran.
+// Runs in the order they were registered (cases, variants, kinds), however
+// they ran; anything unregistered last.
 std::vector<result> grouped(std::vector<result> rs)
 {
-	std::vector<std::string> order;
-	auto rank = [&](const std::string &g) {
-		auto it = std::find(order.begin(), order.end(), g);
-		if (it == order.end()) {
-			order.push_back(g);
-			return order.size() - 1;
-		}
+	const auto &order = registration_order();
+	auto rank = [&](const result &r) {
+		auto it = std::find(order.begin(), order.end(), r.bench_case + "/" + r.variant + "/" + r.kind);
 		return std::size_t(it - order.begin());
 	};
-	for (const auto &r : rs)
-		rank(r.bench_case + "/" + r.variant);
-	std::stable_sort(rs.begin(), rs.end(), [&](const result &a, const result &b) {
-		return rank(a.bench_case + "/" + a.variant) < rank(b.bench_case + "/" + b.variant);
-	});
+	std::stable_sort(rs.begin(), rs.end(), [&](const result &a, const result &b) { return rank(a) < rank(b); });
 	return rs;
 }
 

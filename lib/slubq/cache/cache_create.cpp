@@ -401,16 +401,24 @@ namespace {
 int resize_stack(slubq_cache *c, rte_spinlock_t *lock, obj_stack &st, std::uint32_t size, int real_socket,
 		 void (*spill)(slubq_cache *, void *, void *const *, std::uint32_t), void *arg)
 {
-	// Allocate outside the lock when growing; swap inside it.
+	// Allocate outside the lock when growing; swap inside it. The array may
+	// change under us (an alien queue hands its array home as a magazine
+	// and takes another, of at least the old size), so check again inside
+	// and allocate again when it is still too small.
 	void **fresh = nullptr;
-	if (size > st.capacity) {
-		fresh = static_cast<void **>(rte_zmalloc_socket("slubq_stack", std::max(size, 64u) * sizeof(void *),
-								cache_line, real_socket));
-		if (fresh == nullptr)
-			return fail(ENOMEM);
+	for (;;) {
+		if (fresh == nullptr && size > load_relaxed(st.capacity)) {
+			fresh = static_cast<void **>(rte_zmalloc_socket(
+				"slubq_stack", std::max(size, 64u) * sizeof(void *), cache_line, real_socket));
+			if (fresh == nullptr)
+				return fail(ENOMEM);
+		}
+		rte_spinlock_lock(lock);
+		if (fresh != nullptr || size <= st.capacity)
+			break;
+		rte_spinlock_unlock(lock);
 	}
 	void **old = nullptr;
-	rte_spinlock_lock(lock);
 	if (fresh != nullptr && size > st.capacity) {
 		std::memcpy(fresh, st.objs, st.count * sizeof(void *));
 		old = st.objs;

@@ -130,12 +130,10 @@ bool flush_exchange(slubq_cache *c, lcore_queue *q)
 {
 	node *nd = c->nodes[q->socket];
 	depot &d = nd->dep;
-	if (load_relaxed(d.nr_empty) == 0)
-		return false;
 	rte_spinlock_lock(&nd->lock);
 	magazine e;
 	bool ok = d.nr_full < depot_slots && node_queued(nd) + q->count <= nd->shared.size &&
-		  depot_take_empty(d, q->limit, e);
+		  depot_take_empty(nd, q->limit, e);
 	if (ok) {
 		d.full[d.nr_full++] = magazine{q->objs, q->count, q->capacity};
 		d.objs += q->count;
@@ -374,6 +372,8 @@ int alloc_slow(slubq_cache *c, lcore_queue *q, void **objs, std::uint32_t n)
 		return debug_alloc(c, LCORE_ID_ANY, objs, n, __builtin_return_address(0));
 	unsigned lc = lcore_of(c, q);
 	lcore_stats &st = c->stats[lc];
+	// A tuner or shrink zeroes the gate to send us here; only then is there
+	// anything to pick up (the pickup ends in a full fence).
 	if (queue_activate(c, q))
 		queue_pickup(c, q);
 	if (SLUBQ_UNLIKELY(!q->active || q->limit == 0)) {
@@ -438,6 +438,8 @@ void free_slow(slubq_cache *c, lcore_queue *q, void *const *objs, std::uint32_t 
 	unsigned lc = lcore_of(c, q);
 	lcore_stats &st = c->stats[lc];
 	st.free_slow += n;
+	// A tuner or shrink zeroes the gate to send us here; only then is there
+	// anything to pick up (the pickup ends in a full fence).
 	if (queue_activate(c, q))
 		queue_pickup(c, q);
 	if (SLUBQ_UNLIKELY(!q->active || q->limit == 0)) {

@@ -122,15 +122,25 @@ std::uint32_t depot_take(node *nd, void **out, std::uint32_t want)
 	return got;
 }
 
-bool depot_take_empty(depot &d, std::uint32_t min_capacity, magazine &out)
+bool depot_take_empty(node *nd, std::uint32_t min_capacity, magazine &out)
 {
+	depot &d = nd->dep;
 	for (std::uint32_t i = d.nr_empty; i-- > 0;)
 		if (d.empty[i].capacity >= min_capacity) {
 			out = d.empty[i];
 			d.empty[i] = d.empty[--d.nr_empty];
 			return true;
 		}
-	return false;
+	// None fits: a new one. Arrays are traded one for one afterwards and
+	// freed when the empty stack overflows, so this stops once enough
+	// circulate (at most depot_slots full + empty per node, plus the queues).
+	std::uint32_t cap = std::max<std::uint32_t>(min_capacity, 64);
+	auto **objs = static_cast<void **>(
+		rte_malloc_socket("slubq_magazine", cap * sizeof(void *), cache_line, nd->real_socket));
+	if (objs == nullptr)
+		return false;
+	out = magazine{objs, 0, cap};
+	return true;
 }
 
 void depot_to_slabs(slubq_cache *c, node *nd)
@@ -234,7 +244,7 @@ bool alien_exchange(node *home, obj_stack &q)
 	depot &d = home->dep;
 	magazine e;
 	if (d.nr_full >= depot_slots || node_queued(home) + q.count > home->shared.size ||
-	    !depot_take_empty(d, q.size, e))
+	    !depot_take_empty(home, q.size, e))
 		return false;
 	d.full[d.nr_full++] = magazine{q.objs, q.count, q.capacity};
 	d.objs += q.count;
