@@ -39,6 +39,24 @@ slubq_cache *make(const char *name, std::uint32_t size, std::uint32_t slab_objs 
 	return slubq_cache_create(&p);
 }
 
+// A fixed cache of exactly n objects on an rte_malloc'd buffer (*buf, for
+// rte_free after the cache is destroyed); nullptr on failure.
+slubq_cache *make_fixed(const slubq_cache_params &p, std::uint32_t n, void **buf)
+{
+	size_t min_chunk, align;
+	ssize_t mem = slubq_cache_calc_mem_size(&p, n, 0, &min_chunk, &align);
+	slubq_cache *c = mem > 0 ? slubq_cache_create(&p) : nullptr;
+	*buf = c != nullptr ? rte_malloc(nullptr, size_t(mem), align) : nullptr;
+	if (*buf == nullptr ||
+	    slubq_cache_populate(c, *buf, RTE_BAD_IOVA, size_t(mem), -1, n, nullptr, nullptr) != int(n)) {
+		if (c != nullptr)
+			slubq_cache_destroy(c);
+		rte_free(*buf);
+		return nullptr;
+	}
+	return c;
+}
+
 std::string verify(slubq_cache *c)
 {
 	char buf[4096];
@@ -138,14 +156,9 @@ TEST(Cache, ExhaustionReturnsEnobufsAndLosesNothing)
 	p.obj_size = 128;
 	p.source = SLUBQ_SOURCE_FIXED;
 	p.queue_size = 64;
-	cache_guard g(slubq_cache_create(&p));
+	void *buf;
+	cache_guard g(make_fixed(p, 1000, &buf));
 	ASSERT_NE(g.c, nullptr);
-	size_t min_chunk, align;
-	ssize_t mem = slubq_cache_calc_mem_size(&p, 1000, 0, &min_chunk, &align);
-	ASSERT_GT(mem, 0);
-	void *buf = rte_malloc(nullptr, size_t(mem), align);
-	ASSERT_NE(buf, nullptr);
-	ASSERT_EQ(slubq_cache_populate(g.c, buf, RTE_BAD_IOVA, size_t(mem), -1, 1000, nullptr, nullptr), 1000);
 	EXPECT_EQ(slubq_cache_total(g.c), 1000u);
 	EXPECT_EQ(slubq_cache_available(g.c), 1000u);
 
@@ -399,15 +412,10 @@ TEST(Cache, MagazinesCarryWholeQueuesBetweenLcores)
 	p.source = SLUBQ_SOURCE_FIXED;
 	p.queue_size = 64;
 	p.shared_size = 512;
-	cache_guard g(slubq_cache_create(&p));
-	ASSERT_NE(g.c, nullptr);
 	constexpr std::uint32_t total = 2000;
-	size_t min_chunk, align;
-	ssize_t mem = slubq_cache_calc_mem_size(&p, total, 0, &min_chunk, &align);
-	ASSERT_GT(mem, 0);
-	void *buf = rte_malloc(nullptr, size_t(mem), align);
-	ASSERT_NE(buf, nullptr);
-	ASSERT_EQ(slubq_cache_populate(g.c, buf, RTE_BAD_IOVA, size_t(mem), -1, total, nullptr, nullptr), int(total));
+	void *buf;
+	cache_guard g(make_fixed(p, total, &buf));
+	ASSERT_NE(g.c, nullptr);
 
 	std::vector<void *> objs;
 	lcore_job job{g.c, &objs, 1000, -1};
