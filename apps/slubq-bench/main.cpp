@@ -98,7 +98,8 @@ bool parse(int argc, char **argv, cli &c)
 	}
 	if (c.eal.empty()) {
 		c.eal = {"-l", "0-1", "--no-pci", "--log-level=lib.eal:warning"};
-		if (hugepages_free(1024)) {
+		// SLUBQ_TEST_NO_HUGE: the test suite's switch to force --no-huge.
+		if (std::getenv("SLUBQ_TEST_NO_HUGE") == nullptr && hugepages_free(1024)) {
 			c.eal.push_back("--in-memory");
 		} else {
 			c.prefix = "slubq-bench-" + std::to_string(getpid());
