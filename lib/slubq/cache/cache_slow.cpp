@@ -125,24 +125,19 @@ void flush_oldest(slubq_cache *c, lcore_queue *q, std::uint32_t k)
 
 // Flush by exchange: the full queue array goes to the node's depot, an
 // empty one of at least the queue's size comes back. False when the node
-// has no such empty array or no room (then the caller copies).
+// has no room (then the caller copies).
 bool flush_exchange(slubq_cache *c, lcore_queue *q)
 {
 	node *nd = c->nodes[q->socket];
-	depot &d = nd->dep;
+	magazine m{q->objs, q->count, q->capacity};
 	rte_spinlock_lock(&nd->lock);
-	magazine e;
-	bool ok = d.nr_full < depot_slots && node_queued(nd) + q->count <= nd->shared.size &&
-		  depot_take_empty(nd, q->limit, e);
+	bool ok = depot_exchange_full(nd, m, q->limit);
+	rte_spinlock_unlock(&nd->lock);
 	if (ok) {
-		d.full[d.nr_full++] = magazine{q->objs, q->count, q->capacity};
-		d.objs += q->count;
-		d.exchanges++;
-		q->objs = e.objs;
-		q->capacity = e.capacity;
+		q->objs = m.objs;
+		q->capacity = m.capacity;
 		q->count = 0;
 	}
-	rte_spinlock_unlock(&nd->lock);
 	if (ok)
 		c->stats[lcore_of(c, q)].flushes++;
 	return ok;
@@ -167,7 +162,7 @@ bool refill_exchange(slubq_cache *c, lcore_queue *q, void **objs, std::uint32_t 
 		queue_pop(q, objs, cnt);
 		magazine f = d.full[--d.nr_full];
 		d.objs -= f.count;
-		d.empty[d.nr_empty++] = magazine{q->objs, 0, q->capacity};
+		d.empty[d.nr_empty++] = magazine{q->objs, 0, q->capacity}; // room checked above
 		d.exchanges++;
 		q->objs = f.objs;
 		q->capacity = f.capacity;
@@ -237,6 +232,15 @@ bool queue_activate(slubq_cache *c, lcore_queue *q)
 	// A tuner may have published something between our read and now.
 	queue_pickup(c, q);
 	return true;
+}
+
+// Entering a slow path: activate the queue on first use, and apply what a
+// tuner or shrink published. They zero the gate to send us here; only
+// then is there anything to pick up (the pickup ends in a full fence).
+void queue_prepare(slubq_cache *c, lcore_queue *q)
+{
+	if (queue_activate(c, q) && load_relaxed(q->size) == 0)
+		queue_pickup(c, q);
 }
 
 } // namespace
@@ -372,10 +376,7 @@ int alloc_slow(slubq_cache *c, lcore_queue *q, void **objs, std::uint32_t n)
 		return debug_alloc(c, LCORE_ID_ANY, objs, n, __builtin_return_address(0));
 	unsigned lc = lcore_of(c, q);
 	lcore_stats &st = c->stats[lc];
-	// A tuner or shrink zeroes the gate to send us here; only then is there
-	// anything to pick up (the pickup ends in a full fence).
-	if (queue_activate(c, q))
-		queue_pickup(c, q);
+	queue_prepare(c, q);
 	if (SLUBQ_UNLIKELY(!q->active || q->limit == 0)) {
 		// No queue (disabled, debug checks, fault injection): locked path.
 		int rc = debug_alloc(c, lc, objs, n, __builtin_return_address(0));
@@ -438,10 +439,7 @@ void free_slow(slubq_cache *c, lcore_queue *q, void *const *objs, std::uint32_t 
 	unsigned lc = lcore_of(c, q);
 	lcore_stats &st = c->stats[lc];
 	st.free_slow += n;
-	// A tuner or shrink zeroes the gate to send us here; only then is there
-	// anything to pick up (the pickup ends in a full fence).
-	if (queue_activate(c, q))
-		queue_pickup(c, q);
+	queue_prepare(c, q);
 	if (SLUBQ_UNLIKELY(!q->active || q->limit == 0)) {
 		debug_free(c, lc, objs, n, __builtin_return_address(0));
 		return;

@@ -99,29 +99,30 @@ std::uint32_t take_from_slabs(slubq_cache *c, node *nd, void **out, std::uint32_
 
 } // namespace
 
-std::uint32_t depot_take(node *nd, void **out, std::uint32_t want)
+namespace {
+
+// A new empty array of cap (at least 64) pointers on real_socket; objs is
+// nullptr when there is no memory.
+magazine magazine_alloc(std::uint32_t cap, int real_socket)
 {
-	depot &d = nd->dep;
-	std::uint32_t got = 0;
-	while (got < want && d.nr_full > 0) {
-		magazine &m = d.full[d.nr_full - 1];
-		std::uint32_t k = std::min(m.count, want - got);
-		std::memcpy(out + got, m.objs + m.count - k, k * sizeof(void *));
-		m.count -= k;
-		d.objs -= k;
-		got += k;
-		if (m.count == 0) {
-			magazine e = m;
-			d.nr_full--;
-			if (d.nr_empty < depot_slots)
-				d.empty[d.nr_empty++] = e;
-			else
-				rte_free(e.objs);
-		}
-	}
-	return got;
+	cap = std::max<std::uint32_t>(cap, 64);
+	auto **objs = static_cast<void **>(
+		rte_malloc_socket("slubq_magazine", cap * sizeof(void *), cache_line, real_socket));
+	return magazine{objs, 0, objs != nullptr ? cap : 0};
 }
 
+// An emptied array back on the empty stack, or freed when that is full.
+void depot_keep_empty(depot &d, magazine m)
+{
+	m.count = 0;
+	if (d.nr_empty < depot_slots)
+		d.empty[d.nr_empty++] = m;
+	else
+		rte_free(m.objs);
+}
+
+// Take an empty array of at least min_capacity; when the depot has none,
+// allocate one (on the node's socket). False only when out of memory.
 bool depot_take_empty(node *nd, std::uint32_t min_capacity, magazine &out)
 {
 	depot &d = nd->dep;
@@ -134,13 +135,41 @@ bool depot_take_empty(node *nd, std::uint32_t min_capacity, magazine &out)
 	// None fits: a new one. Arrays are traded one for one afterwards and
 	// freed when the empty stack overflows, so this stops once enough
 	// circulate (at most depot_slots full + empty per node, plus the queues).
-	std::uint32_t cap = std::max<std::uint32_t>(min_capacity, 64);
-	auto **objs = static_cast<void **>(
-		rte_malloc_socket("slubq_magazine", cap * sizeof(void *), cache_line, nd->real_socket));
-	if (objs == nullptr)
+	out = magazine_alloc(min_capacity, nd->real_socket);
+	return out.objs != nullptr;
+}
+
+} // namespace
+
+bool depot_exchange_full(node *nd, magazine &m, std::uint32_t min_capacity)
+{
+	depot &d = nd->dep;
+	magazine e;
+	if (d.nr_full >= depot_slots || node_queued(nd) + m.count > nd->shared.size ||
+	    !depot_take_empty(nd, min_capacity, e))
 		return false;
-	out = magazine{objs, 0, cap};
+	d.full[d.nr_full++] = m;
+	d.objs += m.count;
+	d.exchanges++;
+	m = e;
 	return true;
+}
+
+std::uint32_t depot_take(node *nd, void **out, std::uint32_t want)
+{
+	depot &d = nd->dep;
+	std::uint32_t got = 0;
+	while (got < want && d.nr_full > 0) {
+		magazine &m = d.full[d.nr_full - 1];
+		std::uint32_t k = std::min(m.count, want - got);
+		std::memcpy(out + got, m.objs + m.count - k, k * sizeof(void *));
+		m.count -= k;
+		d.objs -= k;
+		got += k;
+		if (m.count == 0)
+			depot_keep_empty(d, d.full[--d.nr_full]);
+	}
+	return got;
 }
 
 void depot_to_slabs(slubq_cache *c, node *nd)
@@ -149,11 +178,7 @@ void depot_to_slabs(slubq_cache *c, node *nd)
 	while (d.nr_full > 0) {
 		magazine m = d.full[--d.nr_full];
 		node_put_slabs(c, nd, m.objs, m.count);
-		m.count = 0;
-		if (d.nr_empty < depot_slots)
-			d.empty[d.nr_empty++] = m;
-		else
-			rte_free(m.objs);
+		depot_keep_empty(d, m);
 	}
 	d.objs = 0;
 }
@@ -238,19 +263,14 @@ namespace {
 // the home node (whose lock the caller holds) and an empty array of at
 // least the queue's size takes its place. The freeing lcore then never
 // writes into lines the home node's allocating lcores read. False when the
-// home node has no such empty array or no room.
+// home node has no room.
 bool alien_exchange(node *home, obj_stack &q)
 {
-	depot &d = home->dep;
-	magazine e;
-	if (d.nr_full >= depot_slots || node_queued(home) + q.count > home->shared.size ||
-	    !depot_take_empty(home, q.size, e))
+	magazine m{q.objs, q.count, q.capacity};
+	if (!depot_exchange_full(home, m, q.size))
 		return false;
-	d.full[d.nr_full++] = magazine{q.objs, q.count, q.capacity};
-	d.objs += q.count;
-	d.exchanges++;
-	q.objs = e.objs;
-	q.capacity = e.capacity;
+	q.objs = m.objs;
+	q.capacity = m.capacity;
 	q.count = 0;
 	return true;
 }
@@ -357,12 +377,10 @@ int node_init(slubq_cache *c, node *nd, unsigned socket, int real_socket)
 	const std::uint32_t queue = c->tune.queue_size;
 	if (queue != 0 && c->tune.shared_size >= queue) {
 		for (unsigned i = 0; i < 2; i++) {
-			std::uint32_t cap = std::max<std::uint32_t>(queue, 64);
-			auto **objs = static_cast<void **>(
-				rte_malloc_socket("slubq_magazine", cap * sizeof(void *), cache_line, real_socket));
-			if (objs == nullptr)
-				break; // no exchange then: flushes and refills copy
-			nd->dep.empty[nd->dep.nr_empty++] = magazine{objs, 0, cap};
+			magazine m = magazine_alloc(queue, real_socket);
+			if (m.objs == nullptr)
+				break; // exchanges allocate when they need one
+			nd->dep.empty[nd->dep.nr_empty++] = m;
 		}
 	}
 	for (unsigned h = 0; h < c->nr_sockets; h++) {

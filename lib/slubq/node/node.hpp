@@ -119,9 +119,11 @@ std::uint32_t alien_drain_to(slubq_cache *c, unsigned home);
 SLUBQ_FAST std::uint64_t node_queued(const node *nd) { return nd->shared.count + nd->dep.objs; }
 // Copy up to want objects out of full magazines (emptied ones become empty).
 std::uint32_t depot_take(node *nd, void **out, std::uint32_t want);
-// Take an empty array of at least min_capacity; when the depot has none,
-// allocate one (on the node's socket). False only when out of memory.
-bool depot_take_empty(node *nd, std::uint32_t min_capacity, magazine &out);
+// Hand the full array m to the depot and put in m an empty one of at least
+// min_capacity (from the depot, else newly allocated). False, m unchanged,
+// when the depot is full, the shared size has no room for m's objects, or
+// there is no memory.
+bool depot_exchange_full(node *nd, magazine &m, std::uint32_t min_capacity);
 // Every object of the full magazines into its slab (shrink).
 void depot_to_slabs(slubq_cache *c, node *nd);
 // Call fn(objs, count) for every full magazine.
