@@ -74,55 +74,52 @@ void batch(benchmark::State &st)
 	per_object(st, double(st.iterations()) * burst);
 }
 
-// The consumer side of malloc_xlcore: frees whatever arrives until told to stop.
-struct consumer {
-	rte_ring *ring;
-	void (*release)(void *);
-	volatile bool stop;
-};
+rte_ring *xlcore_ring;
+unsigned xlcore_worker = RTE_MAX_LCORE;
 
-int consume(void *arg)
+// The consumer side of malloc_xlcore (a worker_loop body): frees whatever
+// arrives until told to stop and the ring is empty.
+template <typename impl>
+void consume(void *, const std::atomic<bool> &stop)
 {
-	auto *c = static_cast<consumer *>(arg);
 	void *objs[burst];
 	for (;;) {
-		unsigned n = rte_ring_sc_dequeue_burst(c->ring, objs, burst, nullptr);
+		unsigned n = rte_ring_sc_dequeue_burst(xlcore_ring, objs, burst, nullptr);
 		for (unsigned i = 0; i < n; i++)
-			c->release(objs[i]);
+			impl::release(objs[i]);
 		if (n == 0) {
-			if (c->stop && rte_ring_empty(c->ring))
-				return 0;
+			if (stop.load(std::memory_order_acquire) && rte_ring_empty(xlcore_ring))
+				return;
 			rte_pause();
 		}
 	}
 }
 
-rte_ring *xlcore_ring;
-unsigned xlcore_worker = RTE_MAX_LCORE;
-
 template <typename impl>
 void xlcore(benchmark::State &st)
 {
 	const auto size = std::size_t(st.range(0));
-	consumer c{xlcore_ring, impl::release, false};
-	if (rte_eal_remote_launch(consume, &c, xlcore_worker) != 0) {
+	worker_loop w;
+	if (!w.start(xlcore_worker, consume<impl>, nullptr)) {
 		st.SkipWithError("worker lcore busy");
 		return;
 	}
 	void *p[burst];
+	bool failed = false;
 	for (auto _ : st) {
-		for (unsigned i = 0; i < burst; i++) {
-			p[i] = impl::alloc(size);
-			if (p[i] == nullptr) {
-				st.SkipWithError("allocation failed");
-				break;
-			}
+		unsigned got = 0;
+		for (; got < burst && !failed; got++)
+			failed = (p[got] = impl::alloc(size)) == nullptr;
+		if (failed) {
+			for (unsigned i = 0; i + 1 < got; i++)
+				impl::release(p[i]);
+			st.SkipWithError("allocation failed");
+			break;
 		}
 		while (rte_ring_sp_enqueue_bulk(xlcore_ring, p, burst, nullptr) == 0)
 			rte_pause();
 	}
-	c.stop = true;
-	rte_eal_wait_lcore(xlcore_worker);
+	w.stop();
 	per_object(st, double(st.iterations()) * burst);
 }
 

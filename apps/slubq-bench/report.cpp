@@ -177,16 +177,25 @@ void collector::ReportRuns(const std::vector<Run> &runs)
 
 namespace {
 
-// Runs in the order they were registered (cases, variants, kinds), however
-// they ran; anything unregistered last.
+// Runs grouped by case and variant, groups and the kinds within one in the
+// order they were first registered, however they ran; anything
+// unregistered last.
 std::vector<result> grouped(std::vector<result> rs)
 {
 	const auto &order = registration_order();
-	auto rank = [&](const result &r) {
-		auto it = std::find(order.begin(), order.end(), r.bench_case + "/" + r.variant + "/" + r.kind);
+	auto rank = [&](const std::string &name) {
+		return std::size_t(std::find(order.begin(), order.end(), name) - order.begin());
+	};
+	auto group_rank = [&](const result &r) {
+		const std::string prefix = r.bench_case + "/" + r.variant + "/";
+		auto it = std::find_if(order.begin(), order.end(),
+				       [&](const std::string &n) { return n.rfind(prefix, 0) == 0; });
 		return std::size_t(it - order.begin());
 	};
-	std::stable_sort(rs.begin(), rs.end(), [&](const result &a, const result &b) { return rank(a) < rank(b); });
+	auto key = [&](const result &r) {
+		return std::make_pair(group_rank(r), rank(r.bench_case + "/" + r.variant + "/" + r.kind));
+	};
+	std::stable_sort(rs.begin(), rs.end(), [&](const result &a, const result &b) { return key(a) < key(b); });
 	return rs;
 }
 

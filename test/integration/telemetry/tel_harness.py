@@ -163,6 +163,27 @@ class App:
                 continue
 
 
+def run_with_target(ck, target, what, tests):
+    """Start tel_target (2 simulated sockets) under a unique prefix, connect
+    to its telemetry socket, run tests(tel, prefix), check that the target
+    is still running afterwards, and return ck.done()."""
+    prefix = unique_prefix(what)
+    argv = [target, '-l', '0-1', '--no-pci', '--file-prefix', prefix, '--log-level=lib.eal:warning'] + \
+        eal_memory_args(256) + ['--', '--sockets', '2', '--seconds', '60']
+    with App(argv, prefix) as app:
+        try:
+            tel = app.connect()
+        except RuntimeError as e:
+            ck.check(False, 'the target starts and opens its telemetry socket', e)
+            return ck.done()
+        try:
+            tests(tel, prefix)
+        finally:
+            tel.close()
+        ck.check(app.alive(), 'the target is still running', app.log_tail())
+    return ck.done()
+
+
 def wait_for(fn, timeout, step=0.1):
     """fn()'s first true value within timeout seconds, else the last value."""
     end = time.time() + timeout

@@ -8,15 +8,13 @@ bad parameters, and the stock dpdk-telemetry.py client.
   test_commands.py --target PATH"""
 import argparse
 import json
-import os
 import shutil
 import subprocess
 import sys
 import time
 
 sys.dont_write_bytecode = True
-from tel_harness import (App, Checks, check_info, check_stats, eal_memory_args, is_error, unique_prefix,
-                         wait_for)
+from tel_harness import Checks, check_info, check_stats, is_error, run_with_target, wait_for
 
 WORKER = '1'  # the target's worker lcore (-l 0-1), on simulated socket 1
 
@@ -191,25 +189,14 @@ def main():
     ap.add_argument('--target', required=True)
     args = ap.parse_args()
     ck = Checks('telemetry-commands')
-    prefix = unique_prefix('cmd')
-    argv = [args.target, '-l', '0-1', '--no-pci', '--file-prefix', prefix, '--log-level=lib.eal:warning'] + \
-        eal_memory_args(256) + ['--', '--sockets', '2', '--seconds', '60']
-    with App(argv, prefix) as app:
-        try:
-            tel = app.connect()
-        except RuntimeError as e:
-            ck.check(False, 'the target starts and opens its telemetry socket', e)
-            return ck.done()
-        try:
-            test_list_info_stats(ck, tel)
-            test_set(ck, tel)
-            test_bad_parameters(ck, tel)
-            test_stock_client(ck, prefix)
-        finally:
-            tel.close()
-        ck.check(app.alive(), 'the target is still running', app.log_tail())
-    return ck.done()
 
+    def tests(tel, prefix):
+        test_list_info_stats(ck, tel)
+        test_set(ck, tel)
+        test_bad_parameters(ck, tel)
+        test_stock_client(ck, prefix)
+
+    return run_with_target(ck, args.target, 'cmd', tests)
 
 if __name__ == '__main__':
     sys.exit(main())

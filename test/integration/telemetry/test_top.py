@@ -14,8 +14,7 @@ import sys
 import time
 
 sys.dont_write_bytecode = True
-from tel_harness import (SKIP, App, Checks, Tmux, eal_memory_args, json_documents, run_top, unique_prefix,
-                         wait_for)
+from tel_harness import Checks, Tmux, json_documents, run_top, run_with_target, wait_for
 
 CACHES = {'tel_flows', 'tel-sessions', 'tel_fixed'}
 
@@ -152,26 +151,15 @@ def main():
     ap.add_argument('--top', required=True)
     args = ap.parse_args()
     ck = Checks('telemetry-top')
-    prefix = unique_prefix('top')
-    argv = [args.target, '-l', '0-1', '--no-pci', '--file-prefix', prefix, '--log-level=lib.eal:warning'] + \
-        eal_memory_args(256) + ['--', '--sockets', '2', '--seconds', '60']
-    with App(argv, prefix) as app:
-        try:
-            tel = app.connect()
-        except RuntimeError as e:
-            ck.check(False, 'the target starts and opens its telemetry socket', e)
-            return ck.done()
-        try:
-            wait_for(lambda: len(tel.query('/slubq/list')) >= 5, 10)
-            test_json(ck, args.top, prefix, tel)
-            test_cache_view(ck, args.top, prefix, tel)
-            test_errors(ck, args.top, prefix)
-            test_full_screen(ck, args.top, prefix)
-        finally:
-            tel.close()
-        ck.check(app.alive(), 'the target is still running', app.log_tail())
-    return ck.done()
 
+    def tests(tel, prefix):
+        wait_for(lambda: len(tel.query('/slubq/list')) >= 5, 10)
+        test_json(ck, args.top, prefix, tel)
+        test_cache_view(ck, args.top, prefix, tel)
+        test_errors(ck, args.top, prefix)
+        test_full_screen(ck, args.top, prefix)
+
+    return run_with_target(ck, args.target, 'top', tests)
 
 if __name__ == '__main__':
     sys.exit(main())

@@ -11,6 +11,7 @@
 #include <rte_errno.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
+#include "cache_names.hpp"
 #include "eal_env.hpp"
 #include "slubq.hpp"
 
@@ -342,13 +343,7 @@ TEST(Cache, WalkListsEveryCache)
 {
 	cache_guard a(make("t_walk_a", 64));
 	cache_guard b(make("t_walk_b", 64));
-	std::set<std::string> names;
-	slubq_cache_walk(
-		[](slubq_cache *, const char *name, void *arg) {
-			static_cast<std::set<std::string> *>(arg)->insert(name);
-			return 0;
-		},
-		&names);
+	std::set<std::string> names = slubq_test::cache_names();
 	EXPECT_TRUE(names.count("t_walk_a"));
 	EXPECT_TRUE(names.count("t_walk_b"));
 }

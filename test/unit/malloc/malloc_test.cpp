@@ -11,6 +11,7 @@
 #include <rte_errno.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
+#include "cache_names.hpp"
 #include "eal_env.hpp"
 #include "slubq_malloc.hpp"
 
@@ -369,13 +370,7 @@ TEST(Malloc, ClassCachesAreRegisteredAndPinned)
 	void *p = slubq_malloc(64, SOCKET_ID_ANY); // still served
 	ASSERT_NE(p, nullptr);
 	slubq_free(p);
-	std::set<std::string> names;
-	slubq_cache_walk(
-		[](slubq_cache *, const char *name, void *arg) {
-			static_cast<std::set<std::string> *>(arg)->insert(name);
-			return 0;
-		},
-		&names);
+	std::set<std::string> names = slubq_test::cache_names();
 	EXPECT_TRUE(names.count("kmalloc-64"));
 	EXPECT_TRUE(names.count("dma-kmalloc-64"));
 }
