@@ -88,10 +88,7 @@ void register_cold(const options &o)
 				st.SkipWithError("pool unavailable");
 				return;
 			}
-			if (p->native())
-				run_cold<true>(st, p, n);
-			else
-				run_cold<false>(st, p, n);
+			with_api(*p, [&](auto native) { run_cold<decltype(native)::value>(st, p, n); });
 			free_pool(p);
 		};
 		benchmark::RegisterBenchmark(run_name("cold", "64B", k).c_str(), fn)

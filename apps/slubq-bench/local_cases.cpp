@@ -73,6 +73,14 @@ void run_local(benchmark::State &st, const pool *p, shape s, unsigned worker)
 		st.counters["refills_flushes_per_kobj"] = slow_per_kobj(c, before, double(st.iterations()) * s.keep);
 }
 
+// The benchmark function of one pool and shape (worker: RTE_MAX_LCORE = none).
+auto local_fn(const pool *p, shape s, unsigned worker)
+{
+	return [p, s, worker](benchmark::State &st) {
+		with_api(*p, [&](auto native) { run_local<decltype(native)::value>(st, p, s, worker); });
+	};
+}
+
 } // namespace
 
 void register_local(const options &o)
@@ -82,12 +90,7 @@ void register_local(const options &o)
 			if (pool *p = shared_pool(kind, o.obj_size)) {
 				shape s{n, n};
 				benchmark::RegisterBenchmark(run_name("bulk", std::to_string(n), kind).c_str(),
-							     [p, s](benchmark::State &st) {
-								     if (p->native())
-									     run_local<true>(st, p, s, RTE_MAX_LCORE);
-								     else
-									     run_local<false>(st, p, s, RTE_MAX_LCORE);
-							     });
+							     local_fn(p, s, RTE_MAX_LCORE));
 			}
 	for (int both = 0; both <= 1; both++) {
 		if (both && o.worker == RTE_MAX_LCORE)
@@ -99,14 +102,8 @@ void register_local(const options &o)
 					continue;
 				std::string variant = std::to_string(s.bulk) + "x" + std::to_string(s.keep);
 				unsigned worker = both ? o.worker : RTE_MAX_LCORE;
-				auto fn = [p, s, worker](benchmark::State &st) {
-					if (p->native())
-						run_local<true>(st, p, s, worker);
-					else
-						run_local<false>(st, p, s, worker);
-				};
 				auto *b = benchmark::RegisterBenchmark(
-					run_name(both ? "local2" : "local1", variant, kind).c_str(), fn);
+					run_name(both ? "local2" : "local1", variant, kind).c_str(), local_fn(p, s, worker));
 				if (both)
 					b->UseRealTime();
 			}

@@ -79,10 +79,7 @@ void run_pipeline(benchmark::State &st, const pool *p, unsigned worker)
 void register_one(const char *case_name, const std::string &kind, pool *p, unsigned worker)
 {
 	auto fn = [p, worker](benchmark::State &st) {
-		if (p->native())
-			run_pipeline<true>(st, p, worker);
-		else
-			run_pipeline<false>(st, p, worker);
+		with_api(*p, [&](auto native) { run_pipeline<decltype(native)::value>(st, p, worker); });
 	};
 	benchmark::RegisterBenchmark(run_name(case_name, "32", kind).c_str(), fn)->UseRealTime();
 }

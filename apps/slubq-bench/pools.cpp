@@ -114,20 +114,19 @@ unsigned warm_pool(const pool &p, unsigned n)
 {
 	std::vector<void *> objs(n);
 	unsigned got = 0;
-	// Elastic caches grow to n here; rte_mempool pools hand out every object.
-	while (got < n) {
-		unsigned step = std::min(32u, n - got);
-		int rc = p.native() ? get<true>(p, objs.data() + got, step) : get<false>(p, objs.data() + got, step);
-		if (rc != 0)
-			break;
-		got += step;
-	}
-	for (unsigned i = 0; i < got; i++)
-		std::memset(objs[i], 0, 8);
-	if (p.native())
-		put<true>(p, objs.data(), got);
-	else
-		put<false>(p, objs.data(), got);
+	with_api(p, [&](auto native) {
+		constexpr bool nat = decltype(native)::value;
+		// Elastic caches grow to n here; rte_mempool pools hand out every object.
+		while (got < n) {
+			unsigned step = std::min(32u, n - got);
+			if (get<nat>(p, objs.data() + got, step) != 0)
+				break;
+			got += step;
+		}
+		for (unsigned i = 0; i < got; i++)
+			std::memset(objs[i], 0, 8);
+		put<nat>(p, objs.data(), got);
+	});
 	return got;
 }
 

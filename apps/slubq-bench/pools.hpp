@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <type_traits>
 #include <vector>
 #include <rte_mempool.h>
 #include "slubq.hpp"
@@ -61,6 +62,17 @@ SLUBQ_FAST void put(const pool &p, void *const *objs, unsigned n)
 		slubq::free(p.cache, objs, n);
 	else
 		rte_mempool_put_bulk(p.mp, objs, n);
+}
+
+// f(std::true_type) for slubq's native API, f(std::false_type) for
+// rte_mempool: one runtime branch, then code specialised for either side.
+template <typename F>
+void with_api(const pool &p, F &&f)
+{
+	if (p.native())
+		f(std::true_type{});
+	else
+		f(std::false_type{});
 }
 
 // The reference driver's ops name (registered by ref_driver.cpp, in this
