@@ -21,6 +21,8 @@ cd "$(dirname "$0")/../.."
 SECS=${1:-8}
 REPEATS=${2:-3}
 SHORT=2
+# dpdk-testpmd and perf (cycles/packet) from Debian; quiet when present.
+SLUBQ_EXTRA_PKGS="${SLUBQ_EXTRA_PKGS:+$SLUBQ_EXTRA_PKGS }linux-perf" sh scripts/deps.sh
 BUILD=${SLUBQ_BUILD:-build}
 PLUGIN_DIR="$(pwd)/$BUILD/drivers/mempool/slubq"
 [ -f "$PLUGIN_DIR/librte_mempool_slubq.so" ] || { echo "build first: $PLUGIN_DIR/librte_mempool_slubq.so" >&2; exit 1; }
