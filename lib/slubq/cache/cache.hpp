@@ -7,7 +7,6 @@
 
 #include <cstdint>
 #include <rte_lcore.h>
-#include <rte_spinlock.h>
 #include "slubq.h"
 #include "common/compiler.hpp"
 #include "topology/topology.hpp"
@@ -65,7 +64,7 @@ struct alignas(slubq::cache_line) slubq_cache {
 	slubq::geometry geo;
 	slubq::source_state src;
 	slubq::topology topo;        // snapshot taken at creation
-	rte_spinlock_t tune_lock;
+	slubq::plock tune_lock;
 	std::uint32_t tune_gen;      // bumped on every tunable change or drain request
 	std::uint32_t drain_gen;     // bumped by shrink: lcores empty their queues
 	std::uint32_t pad_tune;
@@ -98,6 +97,12 @@ void queue_drain(slubq_cache *c, lcore_queue *q);
 // Is obj a well-formed object of c? (slab magic, owner, slot). Reports and
 // counts the problem when not.
 bool check_object(slubq_cache *c, const void *obj, const char *what);
+// Empty the lcore queues of every lcore, of any process, that is not inside
+// an operation on this cache (cache/cache_reclaim.cpp). Returns objects
+// moved to their nodes.
+std::uint64_t reclaim_queues(slubq_cache *c);
+// Owner side: while a reclaimer holds q, wait outside it (busy = 0).
+void queue_wait_unclaimed(lcore_queue *q);
 // Ask every lcore queue to pick up tunables at its next slow path.
 void request_pickup(slubq_cache *c);
 

@@ -6,7 +6,7 @@
 #include <cstring>
 #include <rte_malloc.h>
 #include <rte_memzone.h>
-#include "cache/cache.hpp"
+#include "cache/cache_fast.hpp"
 #include "common/log.hpp"
 #include "debug/debug_layout.hpp"
 #include "registry/registry.hpp"
@@ -194,7 +194,7 @@ slubq_cache *build(registry *r, const slubq_cache_params *p, const geometry &g, 
 	c->topo = r->topo;
 	c->nr_sockets = c->topo.nr_sockets;
 	c->tune = tunables_of(p);
-	rte_spinlock_init(&c->tune_lock);
+	plock_init(c->tune_lock);
 	c->dbg.flags = p->flags & SLUBQ_F_DEBUG;
 	c->dbg.red_zone = g.obj_offset && !p->slot_size ? g.obj_offset : 0;
 	c->dbg.fail_seed = 0x9e3779b97f4a7c15ull ^ id;
@@ -252,7 +252,7 @@ struct slubq_cache *slubq_cache_create(const struct slubq_cache_params *p)
 	registry *r = registry_get();
 	if (r == nullptr)
 		return nullptr;
-	rte_spinlock_lock(&r->lock);
+	(void)plock_acquire(r->lock);
 	slubq_cache *c = nullptr;
 	int err = 0;
 	char name[SLUBQ_NAMESIZE];
@@ -289,7 +289,7 @@ struct slubq_cache *slubq_cache_create(const struct slubq_cache_params *p)
 			e->used = 1;
 		}
 	}
-	rte_spinlock_unlock(&r->lock);
+	plock_release(r->lock);
 	if (err) {
 		if (err == EEXIST)
 			SLUBQ_LOG(ERR, "cache %s already exists", p->name);
@@ -307,10 +307,10 @@ struct slubq_cache *slubq_cache_lookup(const char *name)
 	registry *r = registry_get();
 	if (r == nullptr)
 		return nullptr;
-	rte_spinlock_lock(&r->lock);
+	(void)plock_acquire(r->lock);
 	registry_entry *e = find_entry(r, name);
 	slubq_cache *c = e ? e->cache : nullptr;
-	rte_spinlock_unlock(&r->lock);
+	plock_release(r->lock);
 	return c ? c : fail_null<slubq_cache>(ENOENT);
 }
 
@@ -321,7 +321,7 @@ int slubq_cache_destroy(struct slubq_cache *c)
 	registry *r = registry_get();
 	if (r == nullptr)
 		return -rte_errno;
-	rte_spinlock_lock(&r->lock);
+	(void)plock_acquire(r->lock);
 	// Drop one name: an alias if there is one, else the cache's own.
 	registry_entry *own = nullptr, *alias = nullptr;
 	for (auto &e : r->entries) {
@@ -332,18 +332,18 @@ int slubq_cache_destroy(struct slubq_cache *c)
 	if (alias != nullptr) {
 		alias->used = 0;
 		c->refcnt--;
-		rte_spinlock_unlock(&r->lock);
+		plock_release(r->lock);
 		return 0;
 	}
 	if (own != nullptr && own->pinned) {
-		rte_spinlock_unlock(&r->lock);
+		plock_release(r->lock);
 		SLUBQ_LOG(ERR, "cache %s belongs to slubq_malloc and cannot be destroyed", c->name);
 		return fail(EPERM);
 	}
 	if (own != nullptr)
 		own->used = 0;
 	c->refcnt = 0;
-	rte_spinlock_unlock(&r->lock);
+	plock_release(r->lock);
 	// Objects still in queues are free; only objects held by users leak.
 	std::uint64_t total = slubq_cache_total(c), avail = slubq_cache_available(c);
 	int rc = 0;
@@ -398,7 +398,7 @@ namespace slubq {
 namespace {
 
 // Resize a locked stack; objects over the new bound go to `spill`.
-int resize_stack(slubq_cache *c, rte_spinlock_t *lock, obj_stack &st, std::uint32_t size, int real_socket,
+int resize_stack(slubq_cache *c, plock *lock, node *guarded, obj_stack &st, std::uint32_t size, int real_socket,
 		 void (*spill)(slubq_cache *, void *, void *const *, std::uint32_t), void *arg)
 {
 	// Allocate outside the lock when growing; swap inside it. The array may
@@ -413,10 +413,16 @@ int resize_stack(slubq_cache *c, rte_spinlock_t *lock, obj_stack &st, std::uint3
 			if (fresh == nullptr)
 				return fail(ENOMEM);
 		}
-		rte_spinlock_lock(lock);
+		if (plock_acquire(*lock)) {
+			// Taken over from a dead process: repair what the lock guards.
+			if (guarded != nullptr)
+				node_repair(c, guarded);
+			else
+				stack_repair(st);
+		}
 		if (fresh != nullptr || size <= st.capacity)
 			break;
-		rte_spinlock_unlock(lock);
+		plock_release(*lock);
 	}
 	void **old = nullptr;
 	if (fresh != nullptr && size > st.capacity) {
@@ -427,11 +433,14 @@ int resize_stack(slubq_cache *c, rte_spinlock_t *lock, obj_stack &st, std::uint3
 		fresh = nullptr;
 	}
 	if (st.count > size) {
-		spill(c, arg, st.objs + size, st.count - size);
+		// Let go of the excess before it goes elsewhere (crash_order()).
+		const std::uint32_t excess = st.count - size;
 		st.count = size;
+		crash_order();
+		spill(c, arg, st.objs + size, excess);
 	}
 	store_relaxed(st.size, size);
-	rte_spinlock_unlock(lock);
+	plock_release(*lock);
 	rte_free(old);
 	rte_free(fresh);
 	return 0;
@@ -445,10 +454,10 @@ void spill_to_slabs(slubq_cache *c, void *arg, void *const *objs, std::uint32_t 
 void spill_home(slubq_cache *c, void *arg, void *const *objs, std::uint32_t n)
 {
 	node *home = static_cast<node *>(arg); // alien lock held, node lock next: allowed order
-	rte_spinlock_lock(&home->lock);
+	node_lock(c, home);
 	node_put(c, home, objs, n);
 	home->stats.alien_received += n;
-	rte_spinlock_unlock(&home->lock);
+	node_unlock(home);
 }
 
 } // namespace
@@ -461,7 +470,7 @@ int slubq_cache_set(struct slubq_cache *c, enum slubq_tunable key, uint64_t valu
 	if (c == nullptr || c->magic != cache_magic)
 		return fail(EINVAL);
 	int rc = 0;
-	rte_spinlock_lock(&c->tune_lock);
+	(void)plock_acquire(c->tune_lock);
 	switch (key) {
 	case SLUBQ_TUNE_QUEUE_SIZE:
 		if (value > SLUBQ_MAX_QUEUE) { rc = fail(EINVAL); break; }
@@ -480,12 +489,12 @@ int slubq_cache_set(struct slubq_cache *c, enum slubq_tunable key, uint64_t valu
 		store_relaxed(c->tune.shared_size, std::uint32_t(value));
 		for (unsigned s = 0; s < c->nr_sockets && rc == 0; s++) {
 			node *nd = c->nodes[s];
-			rc = resize_stack(c, &nd->lock, nd->shared, std::uint32_t(value), nd->real_socket, spill_to_slabs, nd);
+			rc = resize_stack(c, &nd->lock, nd, nd->shared, std::uint32_t(value), nd->real_socket, spill_to_slabs, nd);
 			// Magazines count against the shared size: over it, into the slabs.
-			rte_spinlock_lock(&nd->lock);
+			node_lock(c, nd);
 			if (node_queued(nd) > value)
 				depot_to_slabs(c, nd);
-			rte_spinlock_unlock(&nd->lock);
+			node_unlock(nd);
 		}
 		break;
 	case SLUBQ_TUNE_ALIEN_SIZE:
@@ -494,7 +503,7 @@ int slubq_cache_set(struct slubq_cache *c, enum slubq_tunable key, uint64_t valu
 		for (unsigned s = 0; s < c->nr_sockets && rc == 0; s++)
 			for (unsigned h = 0; h < c->nr_sockets && rc == 0; h++)
 				if (h != s)
-					rc = resize_stack(c, &c->nodes[s]->alien[h].lock, c->nodes[s]->alien[h].q,
+					rc = resize_stack(c, &c->nodes[s]->alien[h].lock, nullptr, c->nodes[s]->alien[h].q,
 							  std::uint32_t(value), c->nodes[s]->real_socket, spill_home,
 							  c->nodes[h]);
 		break;
@@ -506,7 +515,7 @@ int slubq_cache_set(struct slubq_cache *c, enum slubq_tunable key, uint64_t valu
 	default:
 		rc = fail(EINVAL);
 	}
-	rte_spinlock_unlock(&c->tune_lock);
+	plock_release(c->tune_lock);
 	return rc;
 }
 
@@ -515,23 +524,31 @@ int64_t slubq_cache_shrink(struct slubq_cache *c)
 	if (c == nullptr || c->magic != cache_magic)
 		return fail(EINVAL);
 	// Other lcores empty their queues at their next slow path.
-	rte_spinlock_lock(&c->tune_lock);
+	(void)plock_acquire(c->tune_lock);
 	__atomic_add_fetch(&c->drain_gen, 1, __ATOMIC_SEQ_CST);
 	request_pickup(c);
-	rte_spinlock_unlock(&c->tune_lock);
+	plock_release(c->tune_lock);
 	unsigned lc = rte_lcore_id();
-	if (lc < RTE_MAX_LCORE && c->queues[lc].active)
-		queue_pickup(c, &c->queues[lc]); // drains our own queue now
+	if (lc < RTE_MAX_LCORE && c->queues[lc].active) {
+		lcore_queue *q = &c->queues[lc];
+		queue_enter(q);
+		queue_wait_unclaimed(q);
+		queue_pickup(c, q); // drains our own queue now
+		queue_leave(q);
+	}
+	// Queues of lcores not inside an operation come back now, the others at
+	// their next slow path.
+	reclaim_queues(c);
 	std::int64_t freed = 0;
 	for (unsigned s = 0; s < c->nr_sockets; s++)
 		alien_drain_to(c, s);
 	for (unsigned s = 0; s < c->nr_sockets; s++) {
 		node *nd = c->nodes[s];
-		rte_spinlock_lock(&nd->lock);
+		node_lock(c, nd);
 		node_put_slabs(c, nd, nd->shared.objs, nd->shared.count);
 		nd->shared.count = 0;
 		depot_to_slabs(c, nd);
-		rte_spinlock_unlock(&nd->lock);
+		node_unlock(nd);
 		freed += std::int64_t(elastic_release(c, nd));
 	}
 	return freed;

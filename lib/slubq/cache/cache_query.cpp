@@ -22,23 +22,30 @@ std::uint64_t queued_in_lcores(const slubq_cache *c)
 	return n;
 }
 
-// free bits + shared + alien objects of one node (locks taken one at a time).
-void node_counts(const slubq_cache *c, node *nd, std::uint64_t *free_bits, std::uint64_t *queued,
-		 std::uint64_t *total)
+// Objects in the alien queues of nd (no lock: readers never wait on a
+// process that may have died holding one; exact once the holders are quiet).
+std::uint64_t alien_count(const slubq_cache *c, const node *nd)
 {
 	std::uint64_t alien = 0;
-	for (unsigned h = 0; h < c->nr_sockets; h++) {
-		if (h == nd->socket)
-			continue;
-		rte_spinlock_lock(&nd->alien[h].lock);
-		alien += nd->alien[h].q.count;
-		rte_spinlock_unlock(&nd->alien[h].lock);
-	}
-	rte_spinlock_lock(&nd->lock);
-	*free_bits += nd->free_objs;
-	*queued += node_queued(nd) + alien;
-	*total += nd->nr_objs;
-	rte_spinlock_unlock(&nd->lock);
+	for (unsigned h = 0; h < c->nr_sockets; h++)
+		if (h != nd->socket)
+			alien += load_relaxed(nd->alien[h].q.count);
+	return alien;
+}
+
+// Shared queue + full magazines, read without the lock.
+std::uint64_t queued_relaxed(const node *nd)
+{
+	return load_relaxed(nd->shared.count) + load_relaxed(nd->dep.objs);
+}
+
+// free bits + shared + alien objects of one node, without locks.
+void node_counts(const slubq_cache *c, const node *nd, std::uint64_t *free_bits, std::uint64_t *queued,
+		 std::uint64_t *total)
+{
+	*free_bits += load_relaxed(nd->free_objs);
+	*queued += queued_relaxed(nd) + alien_count(c, nd);
+	*total += load_relaxed(nd->nr_objs);
 }
 
 } // namespace
@@ -189,25 +196,17 @@ int slubq_cache_get_info(const struct slubq_cache *c, struct slubq_cache_info *i
 		slubq_node_info &ni = info->node[s];
 		ni.socket = s;
 		ni.real_socket = nd->real_socket;
-		std::uint32_t alien = 0;
-		for (unsigned h = 0; h < c->nr_sockets; h++) {
-			if (h == s)
-				continue;
-			rte_spinlock_lock(&nd->alien[h].lock);
-			alien += nd->alien[h].q.count;
-			rte_spinlock_unlock(&nd->alien[h].lock);
-		}
-		rte_spinlock_lock(&nd->lock);
-		ni.slabs_partial = nd->partial.count;
-		ni.slabs_full = nd->full.count;
-		ni.slabs_empty = nd->empty.count;
-		ni.objects = nd->nr_objs;
-		ni.free_in_slabs = nd->free_objs;
-		ni.shared_count = std::uint32_t(node_queued(nd));
-		ni.magazine_exchanges = nd->dep.exchanges;
-		ni.shared_size = nd->shared.size;
-		ni.mem_bytes = nd->mem_bytes;
-		rte_spinlock_unlock(&nd->lock);
+		// No lock: see node_counts().
+		const auto alien = std::uint32_t(alien_count(c, nd));
+		ni.slabs_partial = load_relaxed(nd->partial.count);
+		ni.slabs_full = load_relaxed(nd->full.count);
+		ni.slabs_empty = load_relaxed(nd->empty.count);
+		ni.objects = load_relaxed(nd->nr_objs);
+		ni.free_in_slabs = load_relaxed(nd->free_objs);
+		ni.shared_count = std::uint32_t(queued_relaxed(nd));
+		ni.magazine_exchanges = load_relaxed(nd->dep.exchanges);
+		ni.shared_size = load_relaxed(nd->shared.size);
+		ni.mem_bytes = load_relaxed(nd->mem_bytes);
 		ni.alien_count = alien;
 		ni.alien_size = load_relaxed(c->tune.alien_size);
 		info->total += ni.objects;
@@ -232,13 +231,13 @@ int slubq_cache_walk(int (*fn)(struct slubq_cache *c, const char *name, void *ar
 	struct item { char name[SLUBQ_NAMESIZE]; slubq_cache *c; };
 	std::vector<item> items(SLUBQ_MAX_CACHES);
 	unsigned n = 0;
-	rte_spinlock_lock(&r->lock);
+	(void)plock_acquire(r->lock);
 	for (auto &e : r->entries)
 		if (e.used) {
 			std::memcpy(items[n].name, e.name, SLUBQ_NAMESIZE);
 			items[n++].c = e.cache;
 		}
-	rte_spinlock_unlock(&r->lock);
+	plock_release(r->lock);
 	for (unsigned i = 0; i < n; i++) {
 		int rc = fn(items[i].c, items[i].name, arg);
 		if (rc != 0)
@@ -276,9 +275,9 @@ int slubq_topology_simulate(unsigned int nr_sockets, const int *map)
 	topology t;
 	if (topology_simulate(t, nr_sockets, map) < 0)
 		return -rte_errno;
-	rte_spinlock_lock(&r->lock);
+	(void)plock_acquire(r->lock);
 	r->topo = t;
-	rte_spinlock_unlock(&r->lock);
+	plock_release(r->lock);
 	return 0;
 }
 
@@ -289,9 +288,9 @@ int slubq_topology_reset(void)
 		return -rte_errno;
 	topology t;
 	topology_from_eal(t);
-	rte_spinlock_lock(&r->lock);
+	(void)plock_acquire(r->lock);
 	r->topo = t;
-	rte_spinlock_unlock(&r->lock);
+	plock_release(r->lock);
 	return 0;
 }
 

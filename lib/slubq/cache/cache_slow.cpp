@@ -29,25 +29,32 @@ void give_back(slubq_cache *c, void *const *objs, std::uint32_t n)
 		while (j < n && slab_of(c->geo, objs[j])->socket == home)
 			j++;
 		node *nd = c->nodes[home];
-		rte_spinlock_lock(&nd->lock);
+		node_lock(c, nd);
 		node_put(c, nd, objs + i, j - i);
-		rte_spinlock_unlock(&nd->lock);
+		node_unlock(nd);
 		i = j;
 	}
 }
 
 // Objects from the node of `socket` (and objects of it stuck in remote alien
 // queues, and new slabs when elastic). for_queue: see node_take.
+// publish: the count of the queue that `out` belongs to, raised under the
+// node lock, so objects never leave the node without being in the queue.
 std::uint32_t take_local(slubq_cache *c, unsigned socket, void **out, std::uint32_t want, std::uint32_t need,
-			 bool for_queue)
+			 bool for_queue, std::uint32_t *publish = nullptr)
 {
 	node *nd = c->nodes[socket];
 	std::uint32_t got = 0;
 	bool drained = false;
 	for (;;) {
-		rte_spinlock_lock(&nd->lock);
-		got += node_take(c, nd, out + got, want - got, for_queue);
-		rte_spinlock_unlock(&nd->lock);
+		node_lock(c, nd);
+		std::uint32_t k = node_take(c, nd, out + got, want - got, for_queue);
+		got += k;
+		if (publish != nullptr) {
+			crash_order();
+			*publish += k;
+		}
+		node_unlock(nd);
 		if (got >= need)
 			return got;
 		if (!drained) {
@@ -70,10 +77,10 @@ std::uint32_t take_remote(slubq_cache *c, unsigned socket, void **out, std::uint
 			continue;
 		node *nd = c->nodes[s];
 		alien_drain_to(c, s);
-		rte_spinlock_lock(&nd->lock);
+		node_lock(c, nd);
 		std::uint32_t k = node_take(c, nd, out + got, want - got, false);
 		nd->stats.remote_given += k;
-		rte_spinlock_unlock(&nd->lock);
+		node_unlock(nd);
 		got += k;
 	}
 	return got;
@@ -92,9 +99,9 @@ std::uint32_t send_remote(slubq_cache *c, unsigned from, unsigned home, void *co
 {
 	if (c->flags & SLUBQ_F_NO_ALIEN) {
 		node *dest = c->nodes[home];
-		rte_spinlock_lock(&dest->lock);
+		node_lock(c, dest);
 		node_put(c, dest, objs, k);
-		rte_spinlock_unlock(&dest->lock);
+		node_unlock(dest);
 		return k;
 	}
 	return alien_put(c, from, home, objs, k);
@@ -109,17 +116,25 @@ void count_remote(const slubq_cache *c, lcore_stats &st, std::uint32_t sent_home
 		st.alien_flushes++;
 }
 
-// Flush the k oldest objects of q to its node (owner only).
+// Flush the k oldest objects of q to its node (owner only). In pieces:
+// each piece leaves the queue before the node sees it (crash_order()).
 void flush_oldest(slubq_cache *c, lcore_queue *q, std::uint32_t k)
 {
 	if (k == 0)
 		return;
 	node *nd = c->nodes[q->socket];
-	rte_spinlock_lock(&nd->lock);
-	node_put(c, nd, q->objs, k);
-	rte_spinlock_unlock(&nd->lock);
-	std::memmove(q->objs, q->objs + k, (q->count - k) * sizeof(void *));
-	q->count -= k;
+	void *piece[256];
+	while (k > 0) {
+		const std::uint32_t m = std::min<std::uint32_t>(k, 256);
+		std::memcpy(piece, q->objs, m * sizeof(void *));
+		std::memmove(q->objs, q->objs + m, (q->count - m) * sizeof(void *));
+		q->count -= m;
+		k -= m;
+		crash_order();
+		node_lock(c, nd);
+		node_put(c, nd, piece, m);
+		node_unlock(nd);
+	}
 	c->stats[lcore_of(c, q)].flushes++;
 }
 
@@ -129,15 +144,20 @@ void flush_oldest(slubq_cache *c, lcore_queue *q, std::uint32_t k)
 bool flush_exchange(slubq_cache *c, lcore_queue *q)
 {
 	node *nd = c->nodes[q->socket];
-	magazine m{q->objs, q->count, q->capacity};
-	rte_spinlock_lock(&nd->lock);
-	bool ok = depot_exchange_full(nd, m, q->limit);
-	rte_spinlock_unlock(&nd->lock);
+	magazine full{q->objs, q->count, q->capacity}, e;
+	node_lock(c, nd);
+	bool ok = depot_reserve(nd, q->count, q->limit, e);
 	if (ok) {
-		q->objs = m.objs;
-		q->capacity = m.capacity;
+		// Listed in the depot, then let go of: a process dying in between
+		// leaves the array in both, and reclaim drops the queue's copy
+		// (queue_aliases_node()); never the other way round, which loses it.
+		depot_put_full(nd, full);
+		crash_order();
+		q->objs = e.objs;
+		q->capacity = e.capacity;
 		q->count = 0;
 	}
+	node_unlock(nd);
 	if (ok)
 		c->stats[lcore_of(c, q)].flushes++;
 	return ok;
@@ -153,22 +173,29 @@ bool refill_exchange(slubq_cache *c, lcore_queue *q, void **objs, std::uint32_t 
 	depot &d = nd->dep;
 	if (load_relaxed(d.nr_full) == 0)
 		return false;
-	rte_spinlock_lock(&nd->lock);
+	node_lock(c, nd);
 	const std::uint32_t cnt = q->count;
 	bool ok = d.nr_full > 0 && d.nr_empty < depot_slots && d.full[d.nr_full - 1].count >= n - cnt &&
 		  d.full[d.nr_full - 1].capacity >= q->limit;
 	if (ok) {
 		// Our leftovers go to the caller before the array is given away.
 		queue_pop(q, objs, cnt);
-		magazine f = d.full[--d.nr_full];
-		d.objs -= f.count;
-		d.empty[d.nr_empty++] = magazine{q->objs, 0, q->capacity}; // room checked above
-		d.exchanges++;
+		magazine f = d.full[d.nr_full - 1];
+		magazine old{q->objs, 0, q->capacity};
+		// The queue's, then unlisted from the depot, then our old array
+		// listed empty (crash_order()): a process dying in between leaves
+		// the magazine in both, and reclaim drops the queue's copy.
 		q->objs = f.objs;
 		q->capacity = f.capacity;
 		q->count = f.count;
+		crash_order();
+		d.nr_full--;
+		d.objs -= f.count;
+		crash_order();
+		d.empty[d.nr_empty++] = old; // room checked above
+		d.exchanges++;
 	}
-	rte_spinlock_unlock(&nd->lock);
+	node_unlock(nd);
 	if (ok)
 		queue_pop(q, objs + cnt, n - cnt);
 	return ok;
@@ -188,9 +215,9 @@ void queue_take(slubq_cache *c, lcore_queue *q, void *const *objs, std::uint32_t
 	if (m > q->limit) {
 		// Bigger than the queue itself: straight to the node.
 		node *nd = c->nodes[q->socket];
-		rte_spinlock_lock(&nd->lock);
+		node_lock(c, nd);
 		node_put(c, nd, objs, m);
-		rte_spinlock_unlock(&nd->lock);
+		node_unlock(nd);
 		c->stats[lcore_of(c, q)].flushes++;
 		return;
 	}
@@ -286,9 +313,11 @@ void queue_pickup(slubq_cache *c, lcore_queue *q)
 					c->nodes[q->socket]->real_socket));
 				if (objs != nullptr) {
 					std::memcpy(objs, q->objs, q->count * sizeof(void *));
-					rte_free(q->objs);
-					q->objs = objs;
+					void **old = q->objs;
+					q->objs = objs; // before the capacity: never a capacity past the array
+					crash_order();
 					q->capacity = limit;
+					rte_free(old);
 				} else {
 					SLUBQ_LOG(WARNING, "cache %s: no memory for a queue of %u, keeping %u",
 						  c->name, limit, q->capacity);
@@ -325,13 +354,18 @@ void request_pickup(slubq_cache *c)
 
 int alloc_locked(slubq_cache *c, unsigned socket, void **objs, std::uint32_t n)
 {
-	std::uint32_t got = take_local(c, socket, objs, n, n, false);
-	if (got < n)
-		got += take_remote(c, socket, objs + got, n - got);
+	auto take = [&](void **out, std::uint32_t want) {
+		std::uint32_t k = take_local(c, socket, out, want, want, false);
+		return k < want ? k + take_remote(c, socket, out + k, want - k) : k;
+	};
+	std::uint32_t got = take(objs, n);
+	// Short: objects parked in queues of lcores not using them come back.
+	if (got < n && reclaim_queues(c) > 0)
+		got += take(objs + got, n - got);
 	node *nd = c->nodes[socket];
-	rte_spinlock_lock(&nd->lock);
+	node_lock(c, nd);
 	nd->stats.locked_ops++;
-	rte_spinlock_unlock(&nd->lock);
+	node_unlock(nd);
 	if (got == n)
 		return 0;
 	give_back(c, objs, got);
@@ -350,62 +384,46 @@ void free_locked(slubq_cache *c, unsigned socket, void *const *objs, std::uint32
 		hb.objs[home][hb.count[home]++] = obj;
 		if (hb.count[home] == home_batches::cap) {
 			if (home == socket) {
-				rte_spinlock_lock(&nd->lock);
+				node_lock(c, nd);
 				node_put(c, nd, hb.objs[home], hb.count[home]);
-				rte_spinlock_unlock(&nd->lock);
+				node_unlock(nd);
 			} else {
 				send_remote(c, socket, home, hb.objs[home], hb.count[home]);
 			}
 			hb.count[home] = 0;
 		}
 	}
-	rte_spinlock_lock(&nd->lock);
+	node_lock(c, nd);
 	nd->stats.locked_ops++;
 	node_put(c, nd, hb.objs[socket], hb.count[socket]);
-	rte_spinlock_unlock(&nd->lock);
+	node_unlock(nd);
 	for (unsigned h = 0; h < c->nr_sockets; h++)
 		if (h != socket && hb.count[h])
 			send_remote(c, socket, h, hb.objs[h], hb.count[h]);
 }
 
-int alloc_slow(slubq_cache *c, lcore_queue *q, void **objs, std::uint32_t n)
+namespace {
+
+// The queue path of alloc_slow (queue active): 0, or -ENOBUFS with nothing
+// taken.
+int alloc_via_queue(slubq_cache *c, lcore_queue *q, void **objs, std::uint32_t n, lcore_stats &st)
 {
-	if (n == 0)
-		return 0;
-	if (q == nullptr) // not an EAL lcore: the locked path (with debug checks, if any)
-		return debug_alloc(c, LCORE_ID_ANY, objs, n, __builtin_return_address(0));
-	unsigned lc = lcore_of(c, q);
-	lcore_stats &st = c->stats[lc];
-	queue_prepare(c, q);
-	if (SLUBQ_UNLIKELY(!q->active || q->limit == 0)) {
-		// No queue (disabled, debug checks, fault injection): locked path.
-		int rc = debug_alloc(c, lc, objs, n, __builtin_return_address(0));
-		if (rc == 0)
-			st.alloc_slow += n;
-		else
-			st.alloc_fail++;
-		return rc;
-	}
 	std::uint32_t cnt = q->count;
 	if (n > q->limit) {
 		// Bigger than the queue: the node serves what the queue lacks.
-		if (alloc_locked(c, q->socket, objs + cnt, n - cnt) < 0) {
-			st.alloc_fail++;
+		if (alloc_locked(c, q->socket, objs + cnt, n - cnt) < 0)
 			return -ENOBUFS;
-		}
 		queue_pop(q, objs, cnt);
-		st.alloc_slow += n;
 		return 0;
 	}
 	if (n > cnt && refill_exchange(c, q, objs, n)) {
 		st.refills++;
-		st.alloc_slow += n;
 		return 0;
 	}
 	if (n > cnt) {
 		std::uint32_t need = n - cnt;
 		std::uint32_t want = std::min(q->limit - cnt, need + q->batch);
-		q->count += take_local(c, q->socket, q->objs + cnt, want, need, true);
+		take_local(c, q->socket, q->objs + cnt, want, need, true, &q->count);
 		st.refills++;
 		if (q->count < n) {
 			// The local node is dry: remote objects go to the caller, never
@@ -414,18 +432,45 @@ int alloc_slow(slubq_cache *c, lcore_queue *q, void **objs, std::uint32_t n)
 			std::uint32_t r = take_remote(c, q->socket, objs, n - k);
 			if (r < n - k) {
 				give_back(c, objs, r);
-				st.alloc_fail++;
-				return fail(ENOBUFS);
+				return -ENOBUFS;
 			}
 			queue_pop(q, objs + r, k);
 			st.remote_allocs += r;
-			st.alloc_slow += n;
 			return 0;
 		}
 	}
 	queue_pop(q, objs, n);
-	st.alloc_slow += n;
 	return 0;
+}
+
+} // namespace
+
+int alloc_slow(slubq_cache *c, lcore_queue *q, void **objs, std::uint32_t n)
+{
+	if (n == 0)
+		return 0;
+	if (q == nullptr) // not an EAL lcore: the locked path (with debug checks, if any)
+		return debug_alloc(c, LCORE_ID_ANY, objs, n, __builtin_return_address(0));
+	queue_wait_unclaimed(q);
+	unsigned lc = lcore_of(c, q);
+	lcore_stats &st = c->stats[lc];
+	queue_prepare(c, q);
+	int rc;
+	if (SLUBQ_UNLIKELY(!q->active || q->limit == 0)) {
+		// No queue (disabled, debug checks, fault injection): locked path.
+		rc = debug_alloc(c, lc, objs, n, __builtin_return_address(0));
+	} else {
+		rc = alloc_via_queue(c, q, objs, n, st);
+		// Short: objects parked in queues of lcores not using them come back.
+		if (rc == -ENOBUFS && reclaim_queues(c) > 0)
+			rc = alloc_via_queue(c, q, objs, n, st);
+	}
+	if (rc == 0) {
+		st.alloc_slow += n;
+		return 0;
+	}
+	st.alloc_fail++;
+	return fail(-rc);
 }
 
 void free_slow(slubq_cache *c, lcore_queue *q, void *const *objs, std::uint32_t n)
@@ -436,6 +481,7 @@ void free_slow(slubq_cache *c, lcore_queue *q, void *const *objs, std::uint32_t 
 		debug_free(c, LCORE_ID_ANY, objs, n, __builtin_return_address(0));
 		return;
 	}
+	queue_wait_unclaimed(q);
 	unsigned lc = lcore_of(c, q);
 	lcore_stats &st = c->stats[lc];
 	st.free_slow += n;

@@ -147,9 +147,9 @@ extern "C" int slubq_cache_verify(struct slubq_cache *c, char *buf, size_t len)
 	// Lock order: every alien queue, then every node (ascending).
 	for (unsigned s = 0; s < c->nr_sockets; s++)
 		for (unsigned h = 0; h < c->nr_sockets; h++)
-			rte_spinlock_lock(&c->nodes[s]->alien[h].lock);
+			alien_lock(c->nodes[s]->alien[h]);
 	for (unsigned s = 0; s < c->nr_sockets; s++)
-		rte_spinlock_lock(&c->nodes[s]->lock);
+		node_lock(c, c->nodes[s]);
 
 	std::unordered_map<const slab *, slab_seen> slabs;
 	for (unsigned s = 0; s < c->nr_sockets; s++) {
@@ -211,9 +211,9 @@ extern "C" int slubq_cache_verify(struct slubq_cache *c, char *buf, size_t len)
 	debug_verify(c, [&](const char *msg) { r.add("%s", msg); });
 
 	for (unsigned s = c->nr_sockets; s-- > 0;)
-		rte_spinlock_unlock(&c->nodes[s]->lock);
+		node_unlock(c->nodes[s]);
 	for (unsigned s = c->nr_sockets; s-- > 0;)
 		for (unsigned h = c->nr_sockets; h-- > 0;)
-			rte_spinlock_unlock(&c->nodes[s]->alien[h].lock);
+			alien_unlock(c->nodes[s]->alien[h]);
 	return r.problems;
 }

@@ -39,6 +39,12 @@ SLUBQ_FAST T load_acquire(const T &v) { return __atomic_load_n(&v, __ATOMIC_ACQU
 template <typename T>
 SLUBQ_FAST void store_release(T &v, T x) { __atomic_store_n(&v, x, __ATOMIC_RELEASE); }
 
+// Keep the compiler from moving stores across this point. Where shared
+// state changes in several stores, a process killed in between leaves them
+// in program order (x86 stores are not reordered): ordering them so that a
+// half-done move loses objects and never lists one twice needs only this.
+SLUBQ_FAST void crash_order() { __atomic_signal_fence(__ATOMIC_SEQ_CST); }
+
 constexpr bool is_pow2(std::uint64_t x) { return x && !(x & (x - 1)); }
 constexpr std::uint64_t align_up(std::uint64_t x, std::uint64_t a) { return (x + a - 1) & ~(a - 1); }
 constexpr std::uint64_t align_down(std::uint64_t x, std::uint64_t a) { return x & ~(a - 1); }

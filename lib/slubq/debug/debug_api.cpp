@@ -22,14 +22,14 @@ int slubq_cache_inject_faults(struct slubq_cache *c, uint32_t every_n, uint32_t 
 {
 	if (c == nullptr || c->magic != cache_magic || probability_ppm > ppm_max)
 		return fail(EINVAL);
-	rte_spinlock_lock(&c->tune_lock);
+	(void)plock_acquire(c->tune_lock);
 	store_relaxed(c->dbg.fail_calls, std::uint64_t(0));
 	store_relaxed(c->dbg.fail_seed, seed ? seed : default_seed);
 	store_relaxed(c->dbg.fail_every, every_n);
 	store_relaxed(c->dbg.fail_ppm, probability_ppm);
 	// Lcores with a queue switch it off (or back on) at their next slow path.
 	request_pickup(c);
-	rte_spinlock_unlock(&c->tune_lock);
+	plock_release(c->tune_lock);
 	SLUBQ_LOG(INFO, "cache %s: fault injection %s (every %u calls, %u ppm, seed %#llx)", c->name,
 		  every_n || probability_ppm ? "on" : "off", every_n, probability_ppm,
 		  static_cast<unsigned long long>(seed));

@@ -141,18 +141,33 @@ bool depot_take_empty(node *nd, std::uint32_t min_capacity, magazine &out)
 
 } // namespace
 
-bool depot_exchange_full(node *nd, magazine &m, std::uint32_t min_capacity)
+bool depot_reserve(node *nd, std::uint32_t count, std::uint32_t min_capacity, magazine &e)
+{
+	return nd->dep.nr_full < depot_slots && node_queued(nd) + count <= nd->shared.size &&
+	       depot_take_empty(nd, min_capacity, e);
+}
+
+bool node_holds_array(const node *nd, void *const *objs)
+{
+	if (objs == nd->shared.objs)
+		return true;
+	for (std::uint32_t i = 0; i < nd->dep.nr_full && i < depot_slots; i++)
+		if (nd->dep.full[i].objs == objs)
+			return true;
+	for (std::uint32_t i = 0; i < nd->dep.nr_empty && i < depot_slots; i++)
+		if (nd->dep.empty[i].objs == objs)
+			return true;
+	return false;
+}
+
+void depot_put_full(node *nd, magazine m)
 {
 	depot &d = nd->dep;
-	magazine e;
-	if (d.nr_full >= depot_slots || node_queued(nd) + m.count > nd->shared.size ||
-	    !depot_take_empty(nd, min_capacity, e))
-		return false;
-	d.full[d.nr_full++] = m;
+	d.full[d.nr_full] = m;
 	d.objs += m.count;
+	crash_order();
+	d.nr_full++;
 	d.exchanges++;
-	m = e;
-	return true;
 }
 
 std::uint32_t depot_take(node *nd, void **out, std::uint32_t want)
@@ -266,22 +281,30 @@ namespace {
 // home node has no room.
 bool alien_exchange(node *home, obj_stack &q)
 {
-	magazine m{q.objs, q.count, q.capacity};
-	if (!depot_exchange_full(home, m, q.size))
+	magazine e;
+	if (!depot_reserve(home, q.count, q.size, e))
 		return false;
-	q.objs = m.objs;
-	q.capacity = m.capacity;
+	magazine full{q.objs, q.count, q.capacity};
+	q.objs = e.objs;
+	q.capacity = e.capacity;
 	q.count = 0;
+	crash_order();
+	depot_put_full(home, full);
 	return true;
 }
 
 // Send a whole alien queue home (both locks held).
 void alien_send_home(slubq_cache *c, node *dest, obj_stack &q)
 {
-	dest->stats.alien_received += q.count;
-	if (!alien_exchange(dest, q))
-		node_put(c, dest, q.objs, q.count);
+	const std::uint32_t n = q.count;
+	dest->stats.alien_received += n;
+	if (alien_exchange(dest, q))
+		return;
+	// Copy path: the queue lets go of the objects before the node takes
+	// them (a process dying in between loses them, never duplicates them).
 	q.count = 0;
+	crash_order();
+	node_put(c, dest, q.objs, n);
 }
 
 } // namespace
@@ -292,10 +315,10 @@ std::uint32_t alien_put(slubq_cache *c, unsigned from, unsigned home, void *cons
 	node *local = c->nodes[from];
 	node *dest = c->nodes[home];
 	alien_queue &a = local->alien[home];
-	rte_spinlock_lock(&a.lock);
+	alien_lock(a);
 	if (a.q.count + k > a.q.size) {
 		// Full: the whole queue goes home in one batch, under one lock.
-		rte_spinlock_lock(&dest->lock);
+		node_lock(c, dest);
 		sent += a.q.count;
 		alien_send_home(c, dest, a.q);
 		if (k > a.q.size) {
@@ -305,12 +328,12 @@ std::uint32_t alien_put(slubq_cache *c, unsigned from, unsigned home, void *cons
 			sent += k;
 			k = 0;
 		}
-		rte_spinlock_unlock(&dest->lock);
+		node_unlock(dest);
 		a.flushes++;
 	}
 	std::memcpy(a.q.objs + a.q.count, objs, k * sizeof(void *));
 	a.q.count += k;
-	rte_spinlock_unlock(&a.lock);
+	alien_unlock(a);
 	return sent;
 }
 
@@ -321,15 +344,15 @@ std::uint32_t alien_flush(slubq_cache *c, unsigned from, unsigned home)
 	alien_queue &a = local->alien[home];
 	if (load_relaxed(a.q.count) == 0)
 		return 0;
-	rte_spinlock_lock(&a.lock);
+	alien_lock(a);
 	std::uint32_t n = a.q.count;
 	if (n) {
-		rte_spinlock_lock(&dest->lock);
+		node_lock(c, dest);
 		alien_send_home(c, dest, a.q);
-		rte_spinlock_unlock(&dest->lock);
+		node_unlock(dest);
 		a.flushes++;
 	}
-	rte_spinlock_unlock(&a.lock);
+	alien_unlock(a);
 	return n;
 }
 
@@ -365,7 +388,7 @@ int stack_reserve(obj_stack &st, std::uint32_t size, int real_socket, void ***ol
 int node_init(slubq_cache *c, node *nd, unsigned socket, int real_socket)
 {
 	std::memset(static_cast<void *>(nd), 0, sizeof(*nd));
-	rte_spinlock_init(&nd->lock);
+	plock_init(nd->lock);
 	nd->socket = std::uint16_t(socket);
 	nd->real_socket = real_socket;
 	void **old;
@@ -384,7 +407,7 @@ int node_init(slubq_cache *c, node *nd, unsigned socket, int real_socket)
 		}
 	}
 	for (unsigned h = 0; h < c->nr_sockets; h++) {
-		rte_spinlock_init(&nd->alien[h].lock);
+		plock_init(nd->alien[h].lock);
 		if (h == socket)
 			continue;
 		if (stack_reserve(nd->alien[h].q, c->tune.alien_size, real_socket, &old) < 0)

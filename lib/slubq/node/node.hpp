@@ -2,11 +2,14 @@
 // Layer 4: one node per socket per cache. Everything in it is protected by
 // its lock, except the alien queues, each of which has its own lock.
 // Lock order: alien queue lock, then a node lock; never two node locks.
+// Locks are plocks (common/plock.hpp): a process that dies holding one
+// never hangs the others; the next taker repairs what it guarded
+// (node_repair, stack_repair). Readers of counts take no lock.
 #pragma once
 
 #include <cstdint>
-#include <rte_spinlock.h>
 #include "common/compiler.hpp"
+#include "common/plock.hpp"
 #include "slab/slab.hpp"
 #include "source/source.hpp"
 
@@ -31,7 +34,7 @@ struct obj_stack {
 
 // Objects freed on this node's socket that belong to socket `home`.
 struct alignas(cache_line) alien_queue {
-	rte_spinlock_t lock;
+	plock lock;
 	std::uint32_t pad;
 	obj_stack q;
 	std::uint64_t flushes;   // batches sent home
@@ -67,10 +70,12 @@ struct node_stats {
 	std::uint64_t slabs_freed;
 	std::uint64_t locked_ops;     // calls made without an lcore queue
 	std::uint64_t remote_given;   // objects handed to other sockets' lcores
+	std::uint64_t repairs;        // locks taken over from dead processes
+	std::uint64_t reclaimed;      // objects taken back from parked lcore queues
 };
 
 struct alignas(cache_line) node {
-	rte_spinlock_t lock;
+	plock lock;
 	std::uint16_t socket;        // logical
 	std::uint16_t pad;
 	std::int32_t real_socket;    // where its memory comes from
@@ -86,6 +91,29 @@ struct alignas(cache_line) node {
 	alien_queue alien[SLUBQ_MAX_SOCKETS]; // index: home socket (own index unused)
 };
 static_assert(std::is_standard_layout_v<node>);
+
+// --- locks ---
+// Rebuild what a process that died holding nd's lock may have left
+// half-changed: slab lists and counts from the bitmaps; shared queue and
+// magazines bounded and rid of objects that are free in their slabs or
+// listed twice. Objects the dead process was moving are lost, never
+// duplicated (docs/design.md, "A dead process").
+void node_repair(slubq_cache *c, node *nd);
+// A stack whose holder died: its count bounded by its array.
+void stack_repair(obj_stack &st);
+
+SLUBQ_FAST void node_lock(slubq_cache *c, node *nd)
+{
+	if (SLUBQ_UNLIKELY(plock_acquire(nd->lock)))
+		node_repair(c, nd);
+}
+SLUBQ_FAST void node_unlock(node *nd) { plock_release(nd->lock); }
+SLUBQ_FAST void alien_lock(alien_queue &a)
+{
+	if (SLUBQ_UNLIKELY(plock_acquire(a.lock)))
+		stack_repair(a.q);
+}
+SLUBQ_FAST void alien_unlock(alien_queue &a) { plock_release(a.lock); }
 
 // --- slab lists (node lock held) ---
 void list_add(node *nd, slab *s, slab_list_id to, bool front);
@@ -119,11 +147,17 @@ std::uint32_t alien_drain_to(slubq_cache *c, unsigned home);
 SLUBQ_FAST std::uint64_t node_queued(const node *nd) { return nd->shared.count + nd->dep.objs; }
 // Copy up to want objects out of full magazines (emptied ones become empty).
 std::uint32_t depot_take(node *nd, void **out, std::uint32_t want);
-// Hand the full array m to the depot and put in m an empty one of at least
-// min_capacity (from the depot, else newly allocated). False, m unchanged,
-// when the depot is full, the shared size has no room for m's objects, or
-// there is no memory.
-bool depot_exchange_full(node *nd, magazine &m, std::uint32_t min_capacity);
+// Room in the depot for a full magazine of `count` objects, and an empty
+// array of at least min_capacity in e (from the depot, else newly
+// allocated). False when the depot is full, the shared size has no room
+// for them, or there is no memory.
+bool depot_reserve(node *nd, std::uint32_t count, std::uint32_t min_capacity, magazine &e);
+// List full magazine m (room reserved). See the callers for which side of
+// a crash the array's former holder lets go of it.
+void depot_put_full(node *nd, magazine m);
+// Does this array belong to the node's shared queue or depot (a process
+// died between listing it there and letting go of it)? Node lock held.
+bool node_holds_array(const node *nd, void *const *objs);
 // Every object of the full magazines into its slab (shrink).
 void depot_to_slabs(slubq_cache *c, node *nd);
 // Call fn(objs, count) for every full magazine.

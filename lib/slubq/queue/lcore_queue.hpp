@@ -2,7 +2,8 @@
 // Layer 5: one queue per lcore per cache, a LIFO array of object pointers.
 //
 // Invariants:
-//  - only the owning lcore writes count, objs, limit, batch, the counters;
+//  - only the owning lcore writes count, objs, limit, batch, the counters,
+//    except a reclaimer holding `claim` while the owner is outside (below);
 //  - objs[0..count) are free objects of the owner's socket, oldest first;
 //  - `size` is the fast-path gate: count + n <= size lets a free stay on
 //    the fast path. Anyone may store 0 into it (relaxed) to push the owner
@@ -11,6 +12,18 @@
 //    or the cache runs its debug checks, so every call takes the slow path;
 //  - size <= limit <= capacity at all times, so the fast path never writes
 //    past the array even while a tuner changes things.
+//
+// Reclaim (docs/design.md, "Nothing is stranded"): another thread, of any
+// process, may empty a queue whose owner is not inside an operation on it.
+//  - owner: stores its process id into `busy` on entry (plain store), reads
+//    `claim` (plain load), works, stores 0 into `busy` (release store). No
+//    atomic read-modify-write, no fence. claim != 0: slow path, which waits
+//    outside (busy = 0) until the claim is gone;
+//  - reclaimer: takes `claim` (CAS), then a barrier on every thread of
+//    every process (membarrier), then reads `busy`: 0, or a process that is
+//    gone, means the owner is outside and will see the claim on its next
+//    entry; anything else means the owner is inside: leave it alone.
+//    Between the two, the queue is the reclaimer's.
 #pragma once
 
 #include <cstdint>
@@ -34,6 +47,9 @@ struct alignas(cache_line) lcore_queue {
 	std::uint16_t socket;     // logical socket of the owner
 	std::uint8_t active;      // objs allocated and in use
 	std::uint8_t pad;
+	// --- reclaim protocol (see above) ---
+	std::uint32_t busy;       // owner inside an operation: its process id; else 0
+	std::uint32_t claim;      // a reclaimer's process id; else 0
 };
 static_assert(sizeof(lcore_queue) == cache_line, "the lcore control block is one cache line");
 static_assert(std::is_trivially_copyable_v<lcore_queue>);

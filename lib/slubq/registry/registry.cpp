@@ -27,7 +27,7 @@ registry *registry_get()
 		if (mz != nullptr) {
 			auto *r = static_cast<registry *>(mz->addr);
 			std::memset(static_cast<void *>(r), 0, sizeof(*r));
-			rte_spinlock_init(&r->lock);
+			plock_init(r->lock);
 			topology_from_eal(r->topo);
 			r->next_id = 1;
 			store_release(r->magic, registry_magic);
@@ -53,7 +53,7 @@ int registry_pin(slubq_cache *c)
 	if (r == nullptr)
 		return -rte_errno;
 	int rc = fail(ENOENT);
-	rte_spinlock_lock(&r->lock);
+	(void)plock_acquire(r->lock);
 	for (auto &e : r->entries) {
 		if (e.used && !e.alias && e.cache == c) {
 			e.pinned = 1;
@@ -61,7 +61,7 @@ int registry_pin(slubq_cache *c)
 			break;
 		}
 	}
-	rte_spinlock_unlock(&r->lock);
+	plock_release(r->lock);
 	if (rc == 0)
 		rte_errno = 0;
 	return rc;
@@ -74,14 +74,14 @@ std::uint64_t registry_reclaim(const slubq_cache *except)
 		return 0;
 	// Under the registry lock so that no cache is destroyed meanwhile.
 	std::uint64_t freed = 0;
-	rte_spinlock_lock(&r->lock);
+	(void)plock_acquire(r->lock);
 	for (auto &e : r->entries) {
 		if (!e.used || e.alias || e.cache == except || e.cache->src.kind != SLUBQ_SOURCE_ELASTIC)
 			continue;
 		for (unsigned s = 0; s < e.cache->nr_sockets; s++)
 			freed += elastic_release(e.cache, e.cache->nodes[s]);
 	}
-	rte_spinlock_unlock(&r->lock);
+	plock_release(r->lock);
 	if (freed)
 		SLUBQ_LOG(INFO, "memory pressure: other caches gave back %llu bytes", (unsigned long long)freed);
 	return freed;
@@ -99,7 +99,7 @@ extern "C" int slubq_pool_config_set(const char *pool_name, const struct slubq_p
 	if (r == nullptr)
 		return -rte_errno;
 	int rc = 0;
-	rte_spinlock_lock(&r->lock);
+	(void)plock_acquire(r->lock);
 	pool_config_entry *slot = nullptr, *free_slot = nullptr;
 	for (auto &e : r->pool_configs) {
 		if (e.used && std::strcmp(e.name, pool_name) == 0)
@@ -123,7 +123,7 @@ extern "C" int slubq_pool_config_set(const char *pool_name, const struct slubq_p
 			slot->used = 1;
 		}
 	}
-	rte_spinlock_unlock(&r->lock);
+	plock_release(r->lock);
 	return rc;
 }
 
@@ -135,7 +135,7 @@ extern "C" int slubq_pool_config_get(const char *pool_name, struct slubq_pool_co
 	if (r == nullptr)
 		return -rte_errno;
 	int rc = fail(ENOENT);
-	rte_spinlock_lock(&r->lock);
+	(void)plock_acquire(r->lock);
 	for (auto &e : r->pool_configs) {
 		if (e.used && std::strcmp(e.name, pool_name) == 0) {
 			*cfg = e.cfg;
@@ -143,7 +143,7 @@ extern "C" int slubq_pool_config_get(const char *pool_name, struct slubq_pool_co
 			break;
 		}
 	}
-	rte_spinlock_unlock(&r->lock);
+	plock_release(r->lock);
 	if (rc == 0)
 		rte_errno = 0;
 	return rc;

@@ -4,7 +4,7 @@
 #pragma once
 
 #include <cstdint>
-#include <rte_spinlock.h>
+#include "common/plock.hpp"
 #include "slubq.h"
 #include "topology/topology.hpp"
 
@@ -32,7 +32,7 @@ struct pool_config_entry {
 
 struct registry {
 	std::uint32_t magic;
-	rte_spinlock_t lock;
+	plock lock;
 	topology topo;          // applies to caches created from now on
 	std::uint32_t next_id;
 	std::uint32_t pad;

@@ -95,7 +95,7 @@ int elastic_grow(slubq_cache *c, node *nd)
 		slab_init(c->geo, reinterpret_cast<slab *>(base + off), c, ch, slab_iova(c, mz, off),
 			  c->geo.objs_per_slab, nd->socket);
 	}
-	rte_spinlock_lock(&nd->lock);
+	node_lock(c, nd);
 	for (std::uint32_t i = 0; i < ch->nr_slabs; i++)
 		list_add(nd, reinterpret_cast<slab *>(base + (std::uint64_t(i) << c->geo.slab_shift)), LIST_EMPTY,
 			 false);
@@ -107,7 +107,7 @@ int elastic_grow(slubq_cache *c, node *nd)
 	nd->free_objs += std::uint64_t(ch->nr_slabs) * c->geo.objs_per_slab;
 	nd->mem_bytes += bytes;
 	nd->stats.slabs_grown += ch->nr_slabs;
-	rte_spinlock_unlock(&nd->lock);
+	node_unlock(nd);
 	return 0;
 }
 
@@ -147,7 +147,7 @@ std::uint64_t elastic_release(slubq_cache *c, node *nd)
 	std::uint64_t freed = 0;
 	for (;;) {
 		unsigned n = 0;
-		rte_spinlock_lock(&nd->lock);
+		node_lock(c, nd);
 		for (chunk *ch = nd->chunks, *next; ch != nullptr && n < 64; ch = next) {
 			next = ch->next;
 			if (ch->empty_slabs == ch->nr_slabs) {
@@ -156,7 +156,7 @@ std::uint64_t elastic_release(slubq_cache *c, node *nd)
 				gone[n++] = detach(c, nd, ch);
 			}
 		}
-		rte_spinlock_unlock(&nd->lock);
+		node_unlock(nd);
 		// Memzones are freed outside the node lock (the EAL takes its own).
 		for (unsigned i = 0; i < n; i++)
 			release_chunk(gone[i]);

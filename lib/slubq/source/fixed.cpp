@@ -58,12 +58,12 @@ int fixed_populate(slubq_cache *c, void *vaddr, rte_iova_t iova, std::size_t len
 			}
 		}
 		node *nd = c->nodes[sock];
-		rte_spinlock_lock(&nd->lock);
+		node_lock(c, nd);
 		list_add(nd, s, LIST_EMPTY, false);
 		nd->nr_objs += nobj;
 		nd->free_objs += nobj;
 		nd->mem_bytes += std::min<std::uint64_t>(g.slab_size, hi - p);
-		rte_spinlock_unlock(&nd->lock);
+		node_unlock(nd);
 		added += nobj;
 	}
 	return int(added);

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+// A spinlock in shared memory that knows its holder: the lock word is the
+// holder's process id. A waiter that spins for long checks whether that
+// process still lives; when it is gone (exited or killed while holding the
+// lock) the waiter takes the lock over and is told so, so the layer that
+// owns the lock can repair what it guarded. Nobody spins forever on a dead
+// process. Threads of one process exclude each other as with any spinlock.
+#pragma once
+
+#include <cstdint>
+#include "common/compiler.hpp"
+#include "common/process.hpp"
+
+namespace slubq {
+
+struct plock {
+	std::uint32_t holder; // 0: free; else the holding process's id
+};
+static_assert(sizeof(plock) == 4);
+
+inline void plock_init(plock &l) { store_relaxed(l.holder, std::uint32_t(0)); }
+
+// Contended acquire (common/plock.cpp). True when the lock was taken over
+// from a dead process.
+bool plock_acquire_slow(plock &l);
+
+// Acquire l. Returns true when it was taken over from a process that died
+// holding it: what it guards may be half-changed and needs repair.
+SLUBQ_FAST bool plock_acquire(plock &l)
+{
+	std::uint32_t expect = 0;
+	if (SLUBQ_LIKELY(__atomic_compare_exchange_n(&l.holder, &expect, process_token, false, __ATOMIC_ACQUIRE,
+						     __ATOMIC_RELAXED)))
+		return false;
+	return plock_acquire_slow(l);
+}
+
+SLUBQ_FAST bool plock_try(plock &l)
+{
+	std::uint32_t expect = 0;
+	return __atomic_compare_exchange_n(&l.holder, &expect, process_token, false, __ATOMIC_ACQUIRE,
+					   __ATOMIC_RELAXED);
+}
+
+SLUBQ_FAST void plock_release(plock &l) { __atomic_store_n(&l.holder, 0u, __ATOMIC_RELEASE); }
+
+} // namespace slubq
