@@ -146,6 +146,8 @@ struct slubq_node_info {
 	uint32_t alien_size;
 	uint64_t mem_bytes;     /**< memory of its slabs (elastic: memzones) */
 	uint64_t magazine_exchanges; /**< lcore queue arrays handed over whole */
+	uint64_t reclaimed;     /**< objects taken back from parked lcore queues */
+	uint64_t lock_repairs;  /**< locks taken over from processes that died holding them */
 };
 
 /** Snapshot of a cache. */

@@ -50,6 +50,7 @@ struct shared_state {
 	rte_ring *ring[RTE_MAX_LCORE];
 	unsigned workers[RTE_MAX_LCORE];
 	unsigned nr_workers;
+	bool park;                     // --reclaim: workers stop and start using the cache
 	std::atomic<bool> stop;        // stop allocating
 	std::atomic<unsigned> done;    // workers that stopped allocating
 	worker_stats stats[RTE_MAX_LCORE];

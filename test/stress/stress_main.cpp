@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// slubq-stress [EAL args --] [--duration S] [--lcores N] [--debug] [--faults PPM]
+// slubq-stress [EAL args --] [--duration S] [--lcores N] [--debug] [--faults PPM] [--reclaim]
 //
 // A simulated two-socket machine: N lcores (default 8) mapped onto two CPUs
 // (--lcores=(0-N-1)@(a,b)), the first half socket 0, the rest socket 1.
@@ -9,6 +9,12 @@
 // progress. At the end: every object allocated was freed exactly once (no
 // ID lost or seen twice), available == total, verify passes. Prints ops/s,
 // lost, duplicated; exits 0 only when all hold.
+//
+// --reclaim: a fixed cache of few objects (allocations run dry), workers
+// that stop using it for random spells (their queues parked) and start
+// again, and the main lcore shrinking every step: objects keep coming back
+// from parked queues while their owners start and stop. At the end the
+// main lcore gets every object in one call (nothing stranded).
 #include <chrono>
 #include <cinttypes>
 #include <cstdio>
@@ -20,10 +26,12 @@
 #include <thread>
 #include <vector>
 #include <rte_eal.h>
+#include <rte_malloc.h>
 #include <rte_launch.h>
 #include <rte_ring_elem.h>
 #include <slubq_debug.h>
 #include "eal_env.hpp"
+#include "fixed_cache.hpp"
 #include "stress.hpp"
 
 using namespace stress;
@@ -36,11 +44,13 @@ struct options {
 	unsigned lcores = 8;
 	bool debug = false;
 	unsigned faults_ppm = 0;
+	bool reclaim = false;
 };
 
 [[noreturn]] void usage(const char *prog)
 {
-	std::fprintf(stderr, "usage: %s [EAL args --] [--duration S] [--lcores N] [--debug] [--faults PPM]\n", prog);
+	std::fprintf(stderr, "usage: %s [EAL args --] [--duration S] [--lcores N] [--debug] [--faults PPM] [--reclaim]\n",
+		     prog);
 	std::exit(2);
 }
 
@@ -62,6 +72,8 @@ options parse(int argc, char **argv, const char *prog)
 			o.debug = true;
 		else if (a == "--faults")
 			o.faults_ppm = unsigned(std::atoi(value()));
+		else if (a == "--reclaim")
+			o.reclaim = true;
 		else
 			usage(prog);
 	}
@@ -104,7 +116,10 @@ void start_eal(int argc, char **argv, options &o)
 	slubq_test::eal_start(argv[0], lcore_map(o.lcores), 512);
 }
 
-slubq_cache *make_cache(const options &o)
+// Objects of the --reclaim cache: fewer than the rings and queues can hold.
+constexpr std::uint32_t reclaim_objects = 16384;
+
+slubq_cache *make_cache(const options &o, void **buf)
 {
 	slubq_cache_params p;
 	slubq_cache_params_init(&p);
@@ -113,7 +128,23 @@ slubq_cache *make_cache(const options &o)
 	p.flags = o.debug ? SLUBQ_F_DEBUG : 0;
 	p.queue_size = 128;
 	p.alien_size = 64;
+	*buf = nullptr;
+	if (o.reclaim) {
+		p.source = SLUBQ_SOURCE_FIXED;
+		return slubq_test::make_fixed(p, reclaim_objects, buf);
+	}
 	return slubq_cache_create(&p);
+}
+
+// --reclaim: every object at once, from the main lcore, then back.
+bool all_gettable(slubq_cache *c)
+{
+	std::uint64_t total = slubq_cache_total(c);
+	std::vector<void *> all(total);
+	if (slubq_cache_alloc_bulk(c, all.data(), unsigned(total)) != 0)
+		return false;
+	slubq_cache_free_bulk(c, all.data(), unsigned(total));
+	return true;
 }
 
 // The main lcore's job while workers run: retune and shrink at random.
@@ -190,13 +221,15 @@ int main(int argc, char **argv)
 	}
 	slubq_topology_simulate(2, nullptr);
 	static shared_state sh; // large: not on the stack
-	sh.cache = make_cache(o);
+	void *fixed_mem = nullptr;
+	sh.cache = make_cache(o, &fixed_mem);
 	if (sh.cache == nullptr) {
 		std::printf("slubq-stress: cache creation failed: %s\n", rte_strerror(rte_errno));
 		return 1;
 	}
 	if (o.faults_ppm)
 		slubq_cache_inject_faults(sh.cache, 0, o.faults_ppm, 7);
+	sh.park = o.reclaim;
 	unsigned lc;
 	RTE_LCORE_FOREACH_WORKER(lc) {
 		char name[RTE_RING_NAMESIZE];
@@ -223,6 +256,10 @@ int main(int argc, char **argv)
 	std::uint64_t last_progress = 0;
 	while (clock_type::now() < end) {
 		ctl.step();
+		if (o.reclaim) {
+			slubq_cache_shrink(sh.cache); // takes parked queues back
+			ctl.shrinks++;
+		}
 		std::this_thread::sleep_for(std::chrono::milliseconds(5));
 		std::uint64_t p = total_progress(sh);
 		if (p != last_progress) {
@@ -266,7 +303,7 @@ int main(int argc, char **argv)
 		    " passed between lcores, %" PRIu64 " queue/size changes, %" PRIu64 " shrinks\n",
 		    secs, sum.allocated, sum.freed, sum.sent, ctl.changes, ctl.shrinks);
 	std::printf("slubq-stress: %.2f M ops/s (allocations + frees), %" PRIu64 " remote frees sent home from alien queues, %" PRIu64
-		    " injected faults\n",
+		    " failed allocations (injected faults, or the --reclaim pool ran dry)\n",
 		    double(sum.allocated + sum.freed) / secs / 1e6, cs.alien_received, sum.alloc_fail);
 	std::printf("slubq-stress: total %" PRIu64 ", available %" PRIu64 ", IDs %s, debug errors %" PRIu64
 		    ", verify %s\n",
@@ -274,13 +311,25 @@ int main(int argc, char **argv)
 	if (problems)
 		std::printf("%s", report);
 	std::printf("slubq-stress: %" PRIu64 " lost, %" PRIu64 " duplicated\n", lost, sum.duplicated);
+	bool gettable = !o.reclaim || all_gettable(sh.cache);
+	if (o.reclaim) {
+		slubq_cache_info info;
+		std::uint64_t reclaimed = 0;
+		if (slubq_cache_get_info(sh.cache, &info) == 0)
+			for (unsigned s = 0; s < info.nr_sockets; s++)
+				reclaimed += info.node[s].reclaimed;
+		std::printf("slubq-stress: %" PRIu64 " objects reclaimed from parked lcore queues, all %" PRIu64
+			    " got at once: %s\n",
+			    reclaimed, total, gettable ? "yes" : "NO");
+	}
 	bool ok = lost == 0 && sum.duplicated == 0 && ids_ok && problems == 0 && cs.debug_errors == 0 &&
-		  ctl.set_errors == 0 && sum.allocated > 0;
+		  ctl.set_errors == 0 && sum.allocated > 0 && gettable;
 	std::printf("slubq-stress: %s\n", ok ? "PASS" : "FAIL");
 	std::fflush(stdout);
 	for (unsigned i = 0; i < sh.nr_workers; i++)
 		rte_ring_free(sh.ring[sh.workers[i]]);
 	slubq_cache_destroy(sh.cache);
+	rte_free(fixed_mem);
 	slubq_topology_reset();
 	rte_eal_cleanup();
 	return ok ? 0 : 1;

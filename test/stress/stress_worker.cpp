@@ -6,6 +6,7 @@
 // that more lcores than CPUs (--lcores=(0-7)@(0,1)) make progress.
 #include <random>
 #include <sched.h>
+#include <rte_cycles.h>
 #include <rte_pause.h>
 #include "stress.hpp"
 
@@ -92,12 +93,25 @@ struct worker {
 			free_checked(m + k, n - k); // the ring was full
 	}
 
+	// Leave the cache alone for a while (its queue stays parked, for the
+	// others to reclaim), then use it again.
+	void park()
+	{
+		const std::uint64_t until = rte_get_timer_cycles() + (rng() % 5000) * rte_get_timer_hz() / 1000000;
+		while (rte_get_timer_cycles() < until && !sh.stop.load(std::memory_order_relaxed)) {
+			st.progress.fetch_add(1, std::memory_order_relaxed);
+			sched_yield();
+		}
+	}
+
 	void run()
 	{
 		while (!sh.stop.load(std::memory_order_relaxed)) {
 			produce();
 			drain_inbox();
 			st.progress.fetch_add(1, std::memory_order_relaxed);
+			if (sh.park && rng() % 4096 == 0)
+				park();
 		}
 		// Nobody sends once every worker is done: then an empty inbox stays empty.
 		sh.done.fetch_add(1, std::memory_order_acq_rel);

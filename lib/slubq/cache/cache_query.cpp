@@ -205,6 +205,8 @@ int slubq_cache_get_info(const struct slubq_cache *c, struct slubq_cache_info *i
 		ni.free_in_slabs = load_relaxed(nd->free_objs);
 		ni.shared_count = std::uint32_t(queued_relaxed(nd));
 		ni.magazine_exchanges = load_relaxed(nd->dep.exchanges);
+		ni.reclaimed = load_relaxed(nd->stats.reclaimed);
+		ni.lock_repairs = load_relaxed(nd->stats.repairs);
 		ni.shared_size = load_relaxed(nd->shared.size);
 		ni.mem_bytes = load_relaxed(nd->mem_bytes);
 		ni.alien_count = alien;

@@ -148,6 +148,8 @@ rte_tel_data *node_dict(const slubq_node_info &n)
 	rte_tel_data_add_dict_u64(d, "alien_size", n.alien_size);
 	rte_tel_data_add_dict_u64(d, "mem_bytes", n.mem_bytes);
 	rte_tel_data_add_dict_u64(d, "magazine_exchanges", n.magazine_exchanges);
+	rte_tel_data_add_dict_u64(d, "reclaimed", n.reclaimed);
+	rte_tel_data_add_dict_u64(d, "lock_repairs", n.lock_repairs);
 	return d;
 }
 

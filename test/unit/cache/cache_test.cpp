@@ -13,6 +13,7 @@
 #include <rte_malloc.h>
 #include "cache_names.hpp"
 #include "eal_env.hpp"
+#include "fixed_cache.hpp"
 #include "slubq.hpp"
 
 namespace {
@@ -42,21 +43,7 @@ slubq_cache *make(const char *name, std::uint32_t size, std::uint32_t slab_objs 
 
 // A fixed cache of exactly n objects on an rte_malloc'd buffer (*buf, for
 // rte_free after the cache is destroyed); nullptr on failure.
-slubq_cache *make_fixed(const slubq_cache_params &p, std::uint32_t n, void **buf)
-{
-	size_t min_chunk, align;
-	ssize_t mem = slubq_cache_calc_mem_size(&p, n, 0, &min_chunk, &align);
-	slubq_cache *c = mem > 0 ? slubq_cache_create(&p) : nullptr;
-	*buf = c != nullptr ? rte_malloc(nullptr, size_t(mem), align) : nullptr;
-	if (*buf == nullptr ||
-	    slubq_cache_populate(c, *buf, RTE_BAD_IOVA, size_t(mem), -1, n, nullptr, nullptr) != int(n)) {
-		if (c != nullptr)
-			slubq_cache_destroy(c);
-		rte_free(*buf);
-		return nullptr;
-	}
-	return c;
-}
+using slubq_test::make_fixed;
 
 std::string verify(slubq_cache *c)
 {
