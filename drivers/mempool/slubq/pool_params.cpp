@@ -145,6 +145,8 @@ int pool_params_of(const rte_mempool *mp, std::uint64_t page_size, pool_params &
 	p.align = (mp->flags & RTE_MEMPOOL_F_NO_CACHE_ALIGN) ? 8 : RTE_MEMPOOL_ALIGN;
 	p.page_size = page_size;
 	p.socket_id = mp->socket_id;
+	// The slab size that needs least memory for this many objects.
+	p.expected_objs = mp->size;
 	if (page_size == 0)
 		p.flags |= SLUBQ_F_NO_IOVA_CONTIG;
 	p.queue_size = default_queue(mp);
