@@ -10,6 +10,7 @@
 // SLUBQ_FOOTPRINT_TABLE=1 prints every row; SLUBQ_FOOTPRINT_LARGE=1 also
 // builds the 131072-mbuf jumbo pools (1.3 GB each, hugepages).
 #include <gtest/gtest.h>
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
@@ -93,6 +94,30 @@ void header()
 			    "ring_mp_mc", "slubq", "ratio", "slab", "objs", "ring heap", "slubq heap");
 }
 
+// Objects slubq may hold fewer than ring_mp_mc, by geometry: where objects
+// must stay inside pages (IOVA as PA) and a page's tail after the last
+// object (page % stride) is smaller than a slab header and bitmap (128 B),
+// a page-sized slab holds one object fewer than the page does for
+// ring_mp_mc. Of the strides swept, only 13888 (217 lines; 2 MiB % 13888
+// = 64) loses more than the 0.5 % tolerance that way (1 in 151 objects).
+unsigned page_limited_losses(unsigned stride, unsigned n)
+{
+	if (rte_eal_iova_mode() != RTE_IOVA_PA)
+		return 0; // slubq has no page limit
+	std::size_t pg = 0;
+	for (unsigned s = 0; s < RTE_MAX_NUMA_NODES && pg == 0; s++) {
+		rte_mempool *mp = rte_mempool_create_empty("t_fp_pg", 1, 64, 0, 0, int(s), 0);
+		if (mp == nullptr)
+			continue;
+		rte_mempool_get_page_size(mp, &pg);
+		rte_mempool_free(mp);
+	}
+	if (pg == 0 || pg % stride >= 2 * RTE_CACHE_LINE_SIZE)
+		return 0;
+	unsigned per_page = unsigned(pg / stride);
+	return (n + per_page - 1) / per_page;
+}
+
 // Compare both drivers for one shape; returns slubq / ring.
 template <typename Make> double compare(const char *what, unsigned elt, unsigned stride, unsigned n, Make make)
 {
@@ -104,7 +129,12 @@ template <typename Make> double compare(const char *what, unsigned elt, unsigned
 	if (print_table())
 		std::printf("%-8s %6u %6u %7u %12" PRIu64 " %12" PRIu64 " %8.4f %9u %5u %12" PRIu64 " %12" PRIu64 "\n", what,
 			    elt, stride, n, r.chunks, s.chunks, ratio, s.slab, s.per_slab, r.heap, s.heap);
-	EXPECT_LE(double(s.chunks), double(r.chunks) * tolerance)
+	// The tolerance, or (page-limited geometry, see above) one object per
+	// page and the header of the last, short slab.
+	unsigned lost = page_limited_losses(stride, n);
+	double limit = std::max(double(r.chunks) * tolerance,
+				lost ? double(r.chunks) + double(lost) * stride + 2 * RTE_CACHE_LINE_SIZE : 0.0);
+	EXPECT_LE(double(s.chunks), limit)
 		<< what << " elt " << elt << " (stride " << stride << ") x " << n << ": ring_mp_mc " << r.chunks
 		<< " B, slubq " << s.chunks << " B in slabs of " << s.slab << " B x " << s.per_slab;
 	return ratio;
@@ -162,6 +192,10 @@ TEST(Footprint, SweepObjectSizes)
 	EXPECT_GE(strides.size(), 120u);
 	std::printf("sweep: %zu strides x 3 pool sizes, worst slubq / ring_mp_mc = %.4f (elt %u x %u)\n",
 		    strides.size(), worst, worst_elt, worst_n);
+	// Where no page limit applies, the tolerance holds everywhere.
+	if (rte_eal_iova_mode() != RTE_IOVA_PA) {
+		EXPECT_LE(worst, tolerance);
+	}
 }
 
 // Mbuf pools as rte_pktmbuf_pool_create_by_ops makes them (MTU 1500 and
