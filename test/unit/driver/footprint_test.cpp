@@ -8,7 +8,9 @@
 // apart (heap bytes, printed).
 //
 // SLUBQ_FOOTPRINT_TABLE=1 prints every row; SLUBQ_FOOTPRINT_LARGE=1 also
-// builds the 131072-mbuf jumbo pools (1.3 GB each, hugepages).
+// builds the 131072-mbuf jumbo pools (1.3 GB each, hugepages), or only the
+// one on the ops SLUBQ_FOOTPRINT_ONLY names (to try it under
+// SLUBQ_TEST_EAL=--socket-limit=MiB).
 #include <gtest/gtest.h>
 #include <algorithm>
 #include <cinttypes>
@@ -245,6 +247,15 @@ TEST(Footprint, JumboPoolFitsTheSameHugepages)
 	EXPECT_LE((asked[1] + hp - 1) / hp, (asked[0] + hp - 1) / hp);
 	if (std::getenv("SLUBQ_FOOTPRINT_LARGE") == nullptr)
 		return;
+	if (const char *only = std::getenv("SLUBQ_FOOTPRINT_ONLY")) {
+		// One driver, e.g. under --socket-limit: does the pool fit?
+		auto mp = rte_pktmbuf_pool_create_by_ops("t_fp_jumbo", n, 256, 0, data_room, SOCKET_ID_ANY, only);
+		ASSERT_NE(mp, nullptr) << only << ": " << rte_strerror(rte_errno);
+		std::printf("%s: %u mbufs of data room %u created, chunks %" PRIu64 " B\n", only, n, data_room,
+			    chunk_bytes(mp));
+		rte_mempool_free(mp);
+		return;
+	}
 	header();
 	compare("jumbo", mbuf_elt(data_room), stride_of(mbuf_elt(data_room)), n, [&](const char *ops) {
 		return rte_pktmbuf_pool_create_by_ops("t_fp_jumbo", n, 256, 0, data_room, SOCKET_ID_ANY, ops);
