@@ -129,6 +129,12 @@ std::uint64_t page_rule(const rte_mempool *mp, std::size_t pg_sz)
 	return pg_sz;
 }
 
+std::uint64_t head_slack(std::uint64_t slab_size, std::uint32_t pg_shift)
+{
+	std::uint64_t page = pg_shift ? std::uint64_t(1) << pg_shift : 0;
+	return page != 0 && page < slab_size ? slab_size - page : 0;
+}
+
 int pool_params_of(const rte_mempool *mp, std::uint64_t page_size, pool_params &out)
 {
 	std::memset(&out, 0, sizeof(out));
