@@ -93,6 +93,12 @@ struct slubq_cache_params {
 	uint64_t mem_limit;    /**< elastic: most bytes of memzones (0 = no limit) */
 	uint64_t chunk_size;   /**< elastic: bytes per memzone (0 = max(slab, 2 MiB)) */
 	int socket_id;         /**< fixed: real socket of the memory (SOCKET_ID_ANY = spread) */
+	/** Fixed sources with slab_size and slab_objs 0: objects the source
+	 *  will hold. The slab size (4 KiB up to page_size, or up to 2 MiB)
+	 *  is then the one that needs least memory for that many objects
+	 *  (slubq_cache_calc_mem_size); 0 = the default shape, at least 64 KiB
+	 *  and 8 objects. */
+	uint32_t expected_objs;
 };
 
 /** queue_size value that disables the lcore queues (every call locks its node). */

@@ -129,6 +129,48 @@ std::uint64_t page_rule(const rte_mempool *mp, std::size_t pg_sz)
 	return pg_sz;
 }
 
+std::uint64_t head_slack(std::uint64_t slab_size, std::uint32_t pg_shift)
+{
+	std::uint64_t page = pg_shift ? std::uint64_t(1) << pg_shift : 0;
+	return page != 0 && page < slab_size ? slab_size - page : 0;
+}
+
+namespace {
+
+// Without hugepages, populate_default's memzones and populate_anon's
+// mappings both come with the 4 KiB page's pg_shift, and calc_mem_size
+// cannot tell them apart: it keeps head_slack for an unaligned head. Then
+// choose the slab size that needs least memory with that slack (a small
+// pool takes small slabs rather than 2 MiB of room it never uses). With
+// hugepages the core's choice stands: slabs of at most 2 MiB, no slack
+// for populate_default.
+void pick_with_slack(const rte_mempool *mp, slubq_cache_params &p)
+{
+	constexpr std::uint64_t hugepage = 2u << 20;
+	std::size_t mem_page = 0;
+	if (rte_mempool_get_page_size(const_cast<rte_mempool *>(mp), &mem_page) < 0 || mem_page == 0 ||
+	    mem_page >= hugepage || p.slab_size != 0 || p.slab_objs != 0 || p.page_size != 0)
+		return;
+	std::uint32_t pg_shift = std::uint32_t(__builtin_ctzll(mem_page));
+	std::uint64_t best = 0, best_bytes = 0;
+	for (std::uint64_t size = 4096; size <= hugepage; size <<= 1) {
+		slubq_cache_params q = p;
+		q.slab_size = std::uint32_t(size);
+		ssize_t bytes = slubq_cache_calc_mem_size(&q, mp->size, 0, nullptr, nullptr);
+		if (bytes < 0)
+			continue; // no object fits
+		std::uint64_t total = std::uint64_t(bytes) + head_slack(size, pg_shift);
+		if (best == 0 || total < best_bytes) {
+			best = size;
+			best_bytes = total;
+		}
+	}
+	if (best != 0)
+		p.slab_size = std::uint32_t(best);
+}
+
+} // namespace
+
 int pool_params_of(const rte_mempool *mp, std::uint64_t page_size, pool_params &out)
 {
 	std::memset(&out, 0, sizeof(out));
@@ -145,6 +187,8 @@ int pool_params_of(const rte_mempool *mp, std::uint64_t page_size, pool_params &
 	p.align = (mp->flags & RTE_MEMPOOL_F_NO_CACHE_ALIGN) ? 8 : RTE_MEMPOOL_ALIGN;
 	p.page_size = page_size;
 	p.socket_id = mp->socket_id;
+	// The slab size that needs least memory for this many objects.
+	p.expected_objs = mp->size;
 	if (page_size == 0)
 		p.flags |= SLUBQ_F_NO_IOVA_CONTIG;
 	p.queue_size = default_queue(mp);
@@ -155,7 +199,10 @@ int pool_params_of(const rte_mempool *mp, std::uint64_t page_size, pool_params &
 	slubq_pool_config named;
 	if (slubq_pool_config_get(mp->name, &named) == 0)
 		apply(named, p);
-	return apply_environment(mp->name, p);
+	int rc = apply_environment(mp->name, p);
+	if (rc == 0)
+		pick_with_slack(mp, p);
+	return rc;
 }
 
 } // namespace slubq_driver

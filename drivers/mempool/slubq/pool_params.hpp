@@ -31,4 +31,13 @@ std::uint64_t page_rule(const rte_mempool *mp, std::size_t pg_sz);
 // variable SLUBQ_MEMPOOL_CONFIG. 0, or -EINVAL (logged) on a bad override.
 int pool_params_of(const rte_mempool *mp, std::uint64_t page_size, pool_params &out);
 
+// What calc_mem_size adds for chunks aligned only to pages of 2^pg_shift
+// bytes, not to the slab (rte_mempool_populate_anon() maps anonymous
+// memory, aligned to its 4 KiB pages, and ignores the alignment asked
+// for): a slab less a page. 0 when pages are at least a slab, as with
+// hugepages (slabs of at most 2 MiB). Without hugepages populate_default
+// asks with the same 4 KiB pages, so its pools keep this room unused, and
+// pool_params_of picks the slab size counting it.
+std::uint64_t head_slack(std::uint64_t slab_size, std::uint32_t pg_shift);
+
 } // namespace slubq_driver

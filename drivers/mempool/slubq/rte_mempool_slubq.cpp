@@ -108,7 +108,16 @@ ssize_t slubq_mp_calc_mem_size(const rte_mempool *mp, std::uint32_t obj_num, std
 		pp.p.slab_objs = info.slab_objs;
 		pp.p.page_size = 0;
 	}
-	return slubq_cache_calc_mem_size(&pp.p, obj_num, 0, min_chunk_size, align);
+	// Exactly what populate cuts, for chunks aligned to the slab (as
+	// populate_default reserves them), plus the head an only page-aligned
+	// chunk loses (populate_anon) when pages are smaller than slabs.
+	std::size_t slab = 0;
+	ssize_t mem = slubq_cache_calc_mem_size(&pp.p, obj_num, 0, min_chunk_size, &slab);
+	if (align)
+		*align = slab;
+	if (mem < 0)
+		return mem;
+	return mem + ssize_t(head_slack(slab, pg_shift));
 }
 
 struct populate_ctx {

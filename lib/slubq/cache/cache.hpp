@@ -80,8 +80,13 @@ static_assert(offsetof(slubq_cache, name) == slubq::cache_line, "hot fields alon
 
 namespace slubq {
 
-// Slab geometry for these parameters (debug layout included).
-int cache_geometry(geometry &g, const slubq_cache_params *p);
+// Slab geometry for these parameters (debug layout included). spread: the
+// logical sockets a fixed source's slabs are dealt to (fixed_spread); a
+// pool of expected_objs objects is cut into at least that many slabs.
+int cache_geometry(geometry &g, const slubq_cache_params *p, unsigned spread = 1);
+// Logical sockets of topology t that a fixed source on real socket
+// socket_id deals its slabs to (all of them for SOCKET_ID_ANY), at least 1.
+unsigned fixed_spread(const topology &t, int socket_id);
 
 // --- slow paths (cache/cache_slow.cpp) ---
 int alloc_slow(slubq_cache *c, lcore_queue *q, void **objs, std::uint32_t n);

@@ -20,6 +20,7 @@ namespace {
 constexpr std::uint32_t default_queue = 1024;
 constexpr std::uint32_t default_alien = 256;
 constexpr std::uint64_t default_chunk = 2u << 20;
+constexpr std::uint64_t fixed_pick_max = 2u << 20;
 
 bool anonymous(const slubq_cache_params *p) { return p->name == nullptr || p->name[0] == '\0'; }
 
@@ -71,14 +72,31 @@ tunables tunables_of(const slubq_cache_params *p)
 
 } // namespace
 
-int cache_geometry(geometry &g, const slubq_cache_params *p)
+unsigned fixed_spread(const topology &t, int socket_id)
+{
+	unsigned n = 0;
+	for (unsigned s = 0; s < t.nr_sockets; s++)
+		if (socket_id == SOCKET_ID_ANY || t.real_socket[s] == socket_id)
+			n++;
+	return n ? n : 1;
+}
+
+int cache_geometry(geometry &g, const slubq_cache_params *p, unsigned spread)
 {
 	std::uint32_t align = std::max<std::uint32_t>(p->align ? p->align : 8, 8);
 	debug_layout dl = debug_layout_of(p->flags, p->obj_size, align);
 	std::uint32_t stride = p->slot_size ? p->slot_size : dl.stride;
 	std::uint32_t obj_offset = p->slot_size ? p->obj_offset : dl.obj_offset;
+	// A fixed source told how many objects it will hold (the mempool
+	// driver, the sizing calculator) gets the slab size that needs least
+	// memory for them, up to its page or a 2 MiB hugepage. Others keep
+	// slabs of at least 64 KiB and 8 objects (elastic caches cut them from
+	// 2 MiB chunks; a native fixed cache may be handed small chunks).
+	std::uint64_t pick_max = 0;
+	if (p->source == SLUBQ_SOURCE_FIXED && p->expected_objs != 0)
+		pick_max = p->page_size ? p->page_size : fixed_pick_max;
 	return geometry_make(g, stride, obj_offset, p->obj_size, align, p->slab_objs, p->slab_size, p->page_size,
-			     dl.meta_size);
+			     dl.meta_size, pick_max, p->expected_objs, spread);
 }
 
 namespace {
@@ -243,15 +261,17 @@ struct slubq_cache *slubq_cache_create(const struct slubq_cache_params *p)
 		return fail_null<slubq_cache>(EINVAL);
 	if (validate(p) < 0)
 		return nullptr;
+	registry *r = registry_get();
+	if (r == nullptr)
+		return nullptr;
+	// A fixed source deals its slabs round-robin to the logical sockets
+	// of its memory: a pool is cut into at least that many (fixed.cpp).
 	geometry g;
-	if (cache_geometry(g, p) < 0) {
+	if (cache_geometry(g, p, p->source == SLUBQ_SOURCE_FIXED ? fixed_spread(r->topo, p->socket_id) : 1) < 0) {
 		SLUBQ_LOG(ERR, "cache %s: no slab layout for %u-byte objects (align %u, slab %u)",
 			  anonymous(p) ? "(anonymous)" : p->name, p->obj_size, p->align, p->slab_size);
 		return fail_null<slubq_cache>(EINVAL);
 	}
-	registry *r = registry_get();
-	if (r == nullptr)
-		return nullptr;
 	(void)plock_acquire(r->lock);
 	slubq_cache *c = nullptr;
 	int err = 0;

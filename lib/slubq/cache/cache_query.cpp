@@ -92,13 +92,20 @@ ssize_t slubq_cache_calc_mem_size(const struct slubq_cache_params *p, uint32_t n
 	geometry g;
 	if (cache_geometry(g, &q) < 0)
 		return -rte_errno;
-	std::uint64_t slabs = (std::uint64_t(n) + g.objs_per_slab - 1) / g.objs_per_slab;
-	// One slab more: a chunk that arrives unaligned loses up to one slab.
+	// Exactly what populate cuts: full slabs, then a short one. Chunks come
+	// aligned to the slab (rte_mempool_populate_default reserves its
+	// memzones with this alignment, and page or IOVA boundaries inside
+	// them fall on slab boundaries), so no slab is lost to a chunk's head;
+	// a chunk shorter than asked (ENOMEM retries) ends in a short slab and
+	// the objects it lacks are asked for again. The smallest useful chunk
+	// holds one object.
+	std::uint64_t bytes = geometry_bytes(g, n);
+	std::uint64_t one = g.first_off + std::uint64_t(g.stride);
 	if (min_chunk)
-		*min_chunk = std::size_t(2 * g.slab_size);
+		*min_chunk = std::size_t(bytes < one ? bytes : one);
 	if (align)
 		*align = std::size_t(g.slab_size);
-	return ssize_t((slabs + 1) * g.slab_size);
+	return ssize_t(bytes);
 }
 
 uint64_t slubq_cache_available(const struct slubq_cache *c)

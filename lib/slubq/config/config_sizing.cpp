@@ -77,10 +77,10 @@ estimate pool_need(const pool &p, unsigned s, unsigned lcores)
 }
 
 void fill_memory(estimate &e, const slubq_cache_params &params, std::uint64_t obj_bytes, std::uint64_t overhead,
-		 std::uint64_t hugepage)
+		 std::uint64_t hugepage, unsigned spread = 1)
 {
 	geometry g;
-	if (cache_geometry(g, &params) == 0) {
+	if (cache_geometry(g, &params, spread) == 0) {
 		e.slot_size = g.stride;
 		e.slab_size = std::uint32_t(g.slab_size);
 		e.slab_objs = g.objs_per_slab;
@@ -141,7 +141,12 @@ void size_pool(config &c, pool &p, per_socket_estimate &est, diagnostics &d, con
 					     std::to_string(e.need) + " objects its sizing inputs need");
 		e.present = true;
 		slubq_cache_params params = pool_slot_params(p, hp);
-		ssize_t bytes = slubq_cache_calc_mem_size(&params, std::uint32_t(e.count), 0, nullptr, nullptr);
+		params.expected_objs = std::uint32_t(e.count); // as the driver sets it from the pool's size
+		// The pool's slabs are dealt to the logical sockets of its real
+		// socket: every simulated one (they share the machine's memory).
+		unsigned spread = c.topo.mode == topo_mode::real ? 1 : S;
+		geometry g;
+		ssize_t bytes = cache_geometry(g, &params, spread) == 0 ? ssize_t(geometry_bytes(g, e.count)) : -1;
 		if (bytes < 0) {
 			d.add(p.pos, key, "no slab layout for its mbufs (data_room " + std::to_string(p.data_room) +
 						  ", priv_size " + std::to_string(p.priv_size) + ")");
@@ -149,7 +154,7 @@ void size_pool(config &c, pool &p, per_socket_estimate &est, diagnostics &d, con
 		}
 		std::uint64_t overhead = mempool_header_bytes(p.mempool_cache) + sizeof(slubq_cache) +
 					 S * node_bytes(p.tune, S) + L[s] * stack_bytes(p.tune.queue_size);
-		fill_memory(e, params, std::uint64_t(bytes), overhead, hp);
+		fill_memory(e, params, std::uint64_t(bytes), overhead, hp, spread);
 		est[s] = e;
 	}
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "slab/slab.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include "common/log.hpp"
 
@@ -16,11 +17,12 @@ struct layout {
 };
 
 // Header, bitmap and debug metadata for n slots, then the first slot aligned.
+// The bitmap starts inside the header's second line (slab_bitmap_off).
 layout layout_for(std::uint64_t n, std::uint32_t align, std::uint32_t meta_size)
 {
 	layout l;
 	l.words = (n + 63) / 64;
-	l.meta_off = sizeof(slab) + l.words * 8;
+	l.meta_off = std::max<std::uint64_t>(slab_bitmap_off + l.words * 8, sizeof(slab));
 	l.first_off = align_up(l.meta_off + n * meta_size, align < cache_line ? cache_line : align);
 	return l;
 }
@@ -32,6 +34,50 @@ std::uint32_t fit(std::uint64_t size, std::uint32_t stride, std::uint32_t align,
 	while (n > 0 && layout_for(n, align, meta_size).first_off + n * stride > size)
 		n--;
 	return std::uint32_t(n);
+}
+
+// Bytes for `count` objects in slabs of `size` holding n each (count 0:
+// bytes per object of a full slab, scaled by n so that it compares exactly).
+struct cost {
+	std::uint64_t bytes, per; // compare bytes / per
+};
+cost cost_of(std::uint64_t size, std::uint64_t n, std::uint64_t first_off, std::uint32_t stride,
+	     std::uint64_t count)
+{
+	if (count == 0)
+		return {size, n};
+	std::uint64_t rem = count % n;
+	return {(count / n) * size + (rem ? first_off + rem * stride : 0), 1};
+}
+
+bool cheaper(const cost &a, const cost &b)
+{
+	return static_cast<unsigned __int128>(a.bytes) * b.per < static_cast<unsigned __int128>(b.bytes) * a.per;
+}
+
+// The slab size that wastes least (see geometry_make in slab.hpp), or 0.
+std::uint64_t pick_least_waste(std::uint32_t stride, std::uint32_t align, std::uint32_t meta_size,
+			       std::uint64_t pg_limit, std::uint64_t pick_max, std::uint64_t count,
+			       std::uint32_t min_slabs)
+{
+	std::uint64_t hi = pg_limit != 0 ? pg_limit : max_slab;
+	std::uint64_t best = 0;
+	cost best_cost{};
+	for (std::uint64_t size = 4096; size <= hi; size <<= 1) {
+		std::uint32_t n = fit(size, stride, align, meta_size);
+		if (n == 0)
+			continue;
+		if (best != 0 && count != 0 && (count + n - 1) / n < min_slabs)
+			break; // larger slabs only make fewer
+		cost c = cost_of(size, n, layout_for(n, align, meta_size).first_off, stride, count);
+		if (best == 0 || cheaper(c, best_cost)) {
+			best = size;
+			best_cost = c;
+		}
+		if (size >= pick_max)
+			break; // the first size that holds an object may be past pick_max
+	}
+	return best;
 }
 } // namespace
 
@@ -46,13 +92,18 @@ std::uint32_t geometry_fit(const geometry &g, std::uint64_t size)
 
 int geometry_make(geometry &g, std::uint32_t stride, std::uint32_t obj_offset, std::uint32_t obj_size,
 		  std::uint32_t align, std::uint32_t slab_objs, std::uint64_t slab_size,
-		  std::uint64_t pg_limit, std::uint32_t meta_size)
+		  std::uint64_t pg_limit, std::uint32_t meta_size, std::uint64_t pick_max, std::uint64_t count,
+		  std::uint32_t min_slabs)
 {
 	if (stride == 0 || !is_pow2(align) || std::uint64_t(obj_offset) + obj_size > stride)
 		return fail(EINVAL);
 	std::memset(&g, 0, sizeof(g));
 	std::uint64_t size;
-	if (slab_size != 0) {
+	if (slab_size == 0 && slab_objs == 0 && pick_max != 0) {
+		size = pick_least_waste(stride, align, meta_size, pg_limit, pick_max, count, min_slabs);
+		if (size == 0)
+			return fail(EINVAL); // no slab within the page (or 1 GiB) holds one object
+	} else if (slab_size != 0) {
 		if (!is_pow2(slab_size) || slab_size < 4096 || slab_size > max_slab)
 			return fail(EINVAL);
 		size = slab_size;
@@ -92,6 +143,12 @@ int geometry_make(geometry &g, std::uint32_t stride, std::uint32_t obj_offset, s
 	g.align = align;
 	g.recip = UINT64_MAX / stride + 1;
 	return 0;
+}
+
+std::uint64_t geometry_bytes(const geometry &g, std::uint64_t n)
+{
+	std::uint64_t rem = n % g.objs_per_slab;
+	return (n / g.objs_per_slab) * g.slab_size + (rem ? g.first_off + rem * std::uint64_t(g.stride) : 0);
 }
 
 void slab_init(const geometry &g, slab *s, slubq_cache *owner, chunk *from, rte_iova_t iova,

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 // Layer 3: a slab is a power-of-two block aligned to its size. Its header
-// (owner, socket, counts, list links: two cache lines) and a free bitmap (bit set = free,
-// any number of 64-bit words) sit at its start, then the object slots.
+// (owner, socket, counts, list links) and a free bitmap (bit set = free,
+// any number of 64-bit words, starting inside the header's second cache
+// line) sit at its start, then the object slots.
 // Object -> slab is an address mask; slot index is a multiply by a
 // precomputed reciprocal (no division). The allocator never reads or
 // writes object memory (debug modes excepted).
@@ -23,11 +24,13 @@ enum slab_list_id : std::uint8_t { LIST_NONE = 0, LIST_PARTIAL, LIST_FULL, LIST_
 
 constexpr std::uint32_t slab_magic = 0x51ab51ab;
 
-// Two cache lines, then the bitmap. The first is written once, when the
-// slab is made, and read by every free (magic, owner, home socket); the
-// second changes under the node lock. Kept apart so that an lcore freeing
-// objects of a slab does not miss on a line the lcore allocating from it
-// keeps writing (the pipeline and cross-socket cases).
+// Two cache lines; the bitmap starts in the second. The first is written
+// once, when the slab is made, and read by every free (magic, owner, home
+// socket); the second (list links, counts and the first four bitmap words)
+// changes under the node lock. Kept apart so that an lcore freeing objects
+// of a slab does not miss on a line the lcore allocating from it keeps
+// writing (the pipeline and cross-socket cases). A slab of up to 256
+// objects keeps its whole header and bitmap in these 128 bytes.
 struct slab {
 	// --- read-mostly: set when the slab is made ---
 	slubq_cache *owner;      // cache this slab belongs to
@@ -47,11 +50,13 @@ struct slab {
 	std::uint32_t hint;      // lowest bitmap word that may have a set bit
 	std::uint8_t list;       // slab_list_id
 	std::uint8_t pad4[7];
-	std::uint64_t pad5[4];
-	std::uint64_t bitmap[];  // bit i set = slot i free
+	std::uint64_t bitmap[];  // bit i set = slot i free (runs past the header when long)
 };
-static_assert(sizeof(slab) == 2 * cache_line, "slab header: a read-mostly line, a written line, then the bitmap");
+static_assert(sizeof(slab) == 2 * cache_line, "slab header: a read-mostly line, then a written line");
 static_assert(offsetof(slab, next) == cache_line);
+// Where the bitmap starts: header and bitmap take max(slab_bitmap_off + 8 x words, sizeof(slab)).
+constexpr std::size_t slab_bitmap_off = cache_line + 32;
+static_assert(offsetof(slab, bitmap) == slab_bitmap_off, "bitmap right after the written fields");
 static_assert(std::is_standard_layout_v<slab>);
 
 // How a cache lays objects out in its slabs (computed once at creation).
@@ -73,9 +78,25 @@ struct geometry {
 
 // Choose the geometry: stride and obj_offset are given; slab_objs / slab_size
 // may be 0 (choose). pg_limit != 0: the slab must fit in one page of that size.
+// When both are 0:
+// - pick_max == 0: the smallest power of two of at least 64 KiB holding 8
+//   objects (elastic caches: slabs cut from 2 MiB chunks);
+// - pick_max != 0: the power of two from 4 KiB up to pick_max (or the
+//   smallest that holds one object, when larger) that wastes least: for
+//   `count` objects, the least memory for all of them, as
+//   slubq_cache_calc_mem_size counts it (full slabs, then a short one);
+//   with count 0, the fewest bytes per object in a full slab. Ties go to
+//   the smaller slab. min_slabs > 1 (with count): only sizes that cut
+//   count objects into at least that many slabs (so that they can be
+//   spread over that many sockets), unless none does.
 int geometry_make(geometry &g, std::uint32_t stride, std::uint32_t obj_offset,
 		  std::uint32_t obj_size, std::uint32_t align, std::uint32_t slab_objs,
-		  std::uint64_t slab_size, std::uint64_t pg_limit, std::uint32_t meta_size);
+		  std::uint64_t slab_size, std::uint64_t pg_limit, std::uint32_t meta_size,
+		  std::uint64_t pick_max = 0, std::uint64_t count = 0, std::uint32_t min_slabs = 1);
+// Bytes a fixed source needs for n objects of this geometry in chunks
+// aligned to the slab size: full slabs, then one short slab (header and
+// bitmap of a full one, then the remaining slots).
+std::uint64_t geometry_bytes(const geometry &g, std::uint64_t n);
 // Slots of this geometry that fit in the first `size` bytes of a slab (short slabs).
 std::uint32_t geometry_fit(const geometry &g, std::uint64_t size);
 

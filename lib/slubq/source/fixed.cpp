@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 // Fixed source: chunks handed in (by rte_mempool populate) are cut into
 // slabs aligned to the slab size. The unaligned head of a chunk is wasted
-// (calc_mem_size accounts for it); a short tail still makes a slab.
+// (calc_mem_size asks for aligned chunks, as populate_default reserves
+// them); a short tail still makes a slab.
 #include <algorithm>
 #include "cache/cache.hpp"
 #include "common/log.hpp"

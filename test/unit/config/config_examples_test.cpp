@@ -111,10 +111,13 @@ TEST(ConfigSizing, DefaultYaml)
 	EXPECT_EQ(e.need, need);
 	std::uint64_t count = div_up(need * 120, 100);
 	// mbuf 128 + data room 2176 = 2304, + 64 B mempool header = 2368 = 37
-	// cache lines (odd: no spreading pad). Slab: 8 slots need 128 + 8 x 2368
-	// -> 32 KiB, raised to the 64 KiB minimum; 27 slots fit (128 + 27 x 2368 =
-	// 64064). Memory: one slab more than ceil(count / 27).
-	expect_pool(e, count, 2368, 64 * KiB, 27, (div_up(count, 27) + 1) * 64 * KiB, pool_overhead(1, L, 512, 1024, 256));
+	// cache lines (odd: no spreading pad). The slab that needs least memory
+	// for a few thousand of them is a 2 MiB one of 885 (header 96 + 14 bitmap
+	// words = 208 -> 256; 256 + 885 x 2368 = 2095936, the 885 a 2 MiB page
+	// holds without a header). Memory: full slabs, then a short one.
+	std::uint64_t rem = count % 885;
+	expect_pool(e, count, 2368, 2 * MiB, 885, count / 885 * 2 * MiB + (rem ? 256 + rem * 2368 : 0),
+		    pool_overhead(1, L, 512, 1024, 256));
 }
 
 // fwd-single-socket.yaml: 2 ports x 2 queue pairs x 1024 descriptors,
@@ -125,8 +128,9 @@ TEST(ConfigSizing, ForwarderSingleSocket)
 	const estimate &e = pool_at(c, "fwd_mbufs", 0);
 	// rx 2 x 2 x 1024 = 4096, tx 4096, queues 2 x 256 = 512, bursts 2 x 32 = 64
 	EXPECT_EQ(e.need, 8768u);
-	// 8768 x 1.2 = 10521.6 -> 10522; ceil(10522 / 27) = 390 slabs + 1
-	expect_pool(e, 10522, 2368, 64 * KiB, 27, 391 * 64 * KiB, pool_overhead(1, 2, 256, 512, 256));
+	// 8768 x 1.2 = 10521.6 -> 10522 = 11 x 885 + 787: 11 slabs of 2 MiB, then
+	// a short one of 256 + 787 x 2368 (see DefaultYaml)
+	expect_pool(e, 10522, 2368, 2 * MiB, 885, 11 * 2 * MiB + 256 + 787 * 2368, pool_overhead(1, 2, 256, 512, 256));
 
 	// fwd_flows: 192-byte objects aligned 64 in 64 KiB slabs: 340 fit
 	// (header 64 + 6 bitmap words = 112 -> 128; 128 + 340 x 192 = 65408).
@@ -157,9 +161,12 @@ TEST(ConfigSizing, PipelineTwoSocket)
 		EXPECT_EQ(e.alien, 512u);
 		EXPECT_EQ(e.need, 15104u);
 		// 128 + 64 priv + 2176 = 2368 (+ 64 header = 2432 = 38 lines, even:
-		// spread to 39 lines = 2496). 26 per 64 KiB slab (128 + 26 x 2496 =
-		// 65024). 15104 x 1.25 = 18880 -> ceil(18880 / 26) = 727 slabs + 1.
-		expect_pool(e, 18880, 2496, 64 * KiB, 26, 728 * 64 * KiB, pool_overhead(2, 4, 512, 1024, 512));
+		// spread to 39 lines = 2496). 15104 x 1.25 = 18880. 1 MiB slabs hold
+		// 420 (header 96 + 7 bitmap words -> 192; 192 + 420 x 2496 = 1048512),
+		// 2 MiB ones 840 (256 + 840 x 2496): the same per object, but the
+		// short last slab's header is 64 B smaller in 1 MiB ones:
+		// 18880 = 44 x 420 + 400 -> 44 MiB + 192 + 400 x 2496.
+		expect_pool(e, 18880, 2496, MiB, 420, 44 * MiB + 192 + 400 * 2496, pool_overhead(2, 4, 512, 1024, 512));
 		// sessions: 320 B, 204 per slab; 200000 + 4 x 128 + 512 = 201024 ->
 		// 986 slabs -> 31 chunks of 2 MiB (32 slabs each).
 		const estimate &k = cache_at(c, "sessions", s);
@@ -183,19 +190,27 @@ TEST(ConfigSizing, DmaHeavy)
 	config c = load_ok("dma-heavy.yaml");
 	ASSERT_EQ(c.topo.nr_sockets, 2u);
 	// jumbo: 128 + 64 + 9344 = 9536, + 64 = 9600 = 150 lines -> 151 = 9664.
-	// 8 slots need 128 + 8 x 9664 -> 128 KiB slabs of 13 (128 + 13 x 9664 = 125760).
-	// socket 0: 8192 + 8192 + 3 x 128 + 3 x 32 + 64 = 16928 x 1.1 -> 18621 -> 1433 slabs + 1
-	expect_pool(pool_at(c, "jumbo", 0), 18621, 9664, 128 * KiB, 13, 1434 * 128 * KiB, pool_overhead(2, 3, 128, 256, 64));
-	// socket 1: 16384 + 16384 + 384 + 96 + 64 = 33312 x 1.1 -> 36644 -> 2819 slabs + 1
-	expect_pool(pool_at(c, "jumbo", 1), 36644, 9664, 128 * KiB, 13, 2820 * 128 * KiB, pool_overhead(2, 3, 128, 256, 64));
-	// hdr: fixed 8192 mbufs of 128 + 256 = 384 (+ 64 = 448, 7 lines), 145 per
-	// 64 KiB slab (128 B header + 24 B bitmap -> 192; 192 + 145 x 448 = 65152)
-	// -> 57 slabs + 1; its own sizing:
-	// no ports, lcores 0 and 3 (one per socket).
+	// A 512 KiB slab holds 54 (128 + 54 x 9664 = 521984), a 2 MiB one 216
+	// (header and 4 bitmap words in 128 B; 128 + 216 x 9664 = 2087552): the
+	// same per object, so the short last slab decides.
+	// socket 0: 8192 + 8192 + 3 x 128 + 3 x 32 + 64 = 16928 x 1.1 -> 18621
+	// = 344 x 54 + 45 (2 MiB: 86 x 216 + 45, the same bytes: the smaller slab)
+	expect_pool(pool_at(c, "jumbo", 0), 18621, 9664, 512 * KiB, 54, 344 * 512 * KiB + 128 + 45 * 9664,
+		    pool_overhead(2, 3, 128, 256, 64));
+	// socket 1: 16384 + 16384 + 384 + 96 + 64 = 33312 x 1.1 -> 36644 = 169 x 216 + 140
+	// (512 KiB: 678 x 54 + 32, 4864 B more)
+	expect_pool(pool_at(c, "jumbo", 1), 36644, 9664, 2 * MiB, 216, 169 * 2 * MiB + 128 + 140 * 9664,
+		    pool_overhead(2, 3, 128, 256, 64));
+	// hdr: fixed 8192 mbufs of 128 + 256 = 384 (+ 64 = 448, 7 lines). One
+	// 2 MiB slab would hold them all, but the two simulated sockets share
+	// the memory, so the pool is cut into at least two slabs to be dealt to
+	// both: 2 MiB slabs of 4679 (header 96 + 74 bitmap words = 688 -> 704;
+	// 704 + 4679 x 448 = 2096896), one full, then 3513 in a short one.
+	// Its own sizing: no ports, lcores 0 and 3 (one per socket).
 	for (unsigned s = 0; s < 2; s++) {
 		const estimate &e = pool_at(c, "hdr", s);
 		EXPECT_EQ(e.need, 128u + 32 + 64);
-		expect_pool(e, 8192, 448, 64 * KiB, 145, 58 * 64 * KiB, pool_overhead(2, 1, 128, 256, 64));
+		expect_pool(e, 8192, 448, 2 * MiB, 4679, 2 * MiB + 704 + 3513 * 448, pool_overhead(2, 1, 128, 256, 64));
 	}
 	// dma_desc: 64 B, 1020 per 64 KiB slab (128 B header + 128 bitmap bytes =
 	// 256 + 1020 x 64 = 65536). 65536 + 3 x 128 + 64 = 65984 -> 65 slabs; DMA chunks are

@@ -110,3 +110,88 @@ TEST(Geometry, BadInputRefused)
 	EXPECT_NE(geometry_make(g, 64, 32, 64, 8, 0, 0, 0, 0), 0);       // object past its slot
 	EXPECT_NE(geometry_make(g, 64, 0, 64, 8, 0, 12345, 0, 0), 0);    // slab size not a power of two
 }
+
+// Header and bitmap share the header's two cache lines up to 256 objects:
+// the first slot starts at 128, whatever the slab size.
+TEST(Geometry, HeaderHoldsBitmapOf256Objects)
+{
+	geometry g;
+	for (std::uint32_t objs : {1u, 64u, 200u, 256u}) {
+		ASSERT_EQ(geometry_make(g, 128, 0, 128, 64, objs, 0, 0, 0), 0);
+		EXPECT_EQ(g.first_off, 128u) << objs;
+	}
+	ASSERT_EQ(geometry_make(g, 128, 0, 128, 64, 257, 0, 0, 0), 0);
+	EXPECT_EQ(g.first_off, 192u);
+	roundtrip(64, 256);
+	roundtrip(64, 257);
+}
+
+// With a count, the chosen slab needs no more memory for that many
+// objects than any other power of two up to the limit (full slabs, then a
+// short one), and no larger slab needs the same.
+TEST(Geometry, PickNeedsLeastMemoryForTheCount)
+{
+	const std::uint64_t max = 2u << 20;
+	for (std::uint32_t stride : {192u, 448u, 2368u, 2496u, 3136u, 9536u, 9664u, 13888u, 16448u}) {
+		for (std::uint64_t count : {1ull, 64ull, 1000ull, 16384ull, 131072ull}) {
+			SCOPED_TRACE("stride " + std::to_string(stride) + " x " + std::to_string(count));
+			geometry g;
+			ASSERT_EQ(geometry_make(g, stride, 64, stride - 64, 64, 0, 0, max, 0, max, count), 0);
+			EXPECT_LE(g.slab_size, max);
+			std::uint64_t best = geometry_bytes(g, count);
+			EXPECT_GE(best, count * stride);
+			for (std::uint64_t size = 4096; size <= max; size <<= 1) {
+				geometry o;
+				if (geometry_make(o, stride, 64, stride - 64, 64, 0, size, max, 0) != 0)
+					continue; // holds no object
+				std::uint64_t bytes = geometry_bytes(o, count);
+				EXPECT_GE(bytes, best) << "slab " << size;
+				if (size < g.slab_size) {
+					EXPECT_GT(bytes, best) << "slab " << size << " needs the same: the smaller wins";
+				}
+			}
+		}
+	}
+}
+
+// min_slabs: the count is cut into at least that many slabs (to be dealt
+// to that many sockets), even when one slab would need less memory.
+TEST(Geometry, PickCutsAtLeastMinSlabs)
+{
+	const std::uint64_t max = 2u << 20;
+	geometry one, two;
+	ASSERT_EQ(geometry_make(one, 448, 64, 384, 64, 0, 0, max, 0, max, 4000, 1), 0);
+	EXPECT_EQ((4000 + one.objs_per_slab - 1) / one.objs_per_slab, 1u);
+	for (std::uint32_t k : {2u, 3u, 8u}) {
+		ASSERT_EQ(geometry_make(two, 448, 64, 384, 64, 0, 0, max, 0, max, 4000, k), 0);
+		EXPECT_GE((4000 + two.objs_per_slab - 1) / two.objs_per_slab, k);
+	}
+}
+
+// Without a count: bytes per object of a full slab; without pick_max: the
+// default shape (at least 64 KiB and 8 objects).
+TEST(Geometry, PickWithoutCountAndDefaultShape)
+{
+	geometry g, d;
+	ASSERT_EQ(geometry_make(g, 2368, 64, 2304, 64, 0, 0, 2u << 20, 0, 2u << 20, 0), 0);
+	for (std::uint64_t size = 4096; size <= (2u << 20); size <<= 1) {
+		geometry o;
+		if (geometry_make(o, 2368, 64, 2304, 64, 0, size, 2u << 20, 0) == 0) {
+			EXPECT_GE(double(o.slab_size) / o.objs_per_slab, double(g.slab_size) / g.objs_per_slab) << size;
+		}
+	}
+	ASSERT_EQ(geometry_make(d, 2368, 64, 2304, 64, 0, 0, 0, 0), 0);
+	EXPECT_EQ(d.slab_size, 64u << 10);
+	EXPECT_GE(d.objs_per_slab, 8u);
+}
+
+// geometry_bytes: what a fixed source cuts for n objects in aligned chunks.
+TEST(Geometry, BytesForNObjects)
+{
+	geometry g;
+	ASSERT_EQ(geometry_make(g, 256, 0, 256, 64, 10, 0, 0, 0), 0);
+	EXPECT_EQ(geometry_bytes(g, 0), 0u);
+	EXPECT_EQ(geometry_bytes(g, 10), g.slab_size);
+	EXPECT_EQ(geometry_bytes(g, 23), 2 * g.slab_size + g.first_off + 3 * 256);
+	EXPECT_EQ(geometry_fit(g, geometry_bytes(g, 3)), 3u);
+}
