@@ -181,6 +181,11 @@ int slubq_config_topology_describe(const struct slubq_config *cfg, char *buf, si
 	return copy_out(s, buf, len);
 }
 
+unsigned int slubq_config_mempool_rule_count(const struct slubq_config *cfg)
+{
+	return cfg ? unsigned(cfg->cfg.mempools.size()) : 0;
+}
+
 unsigned int slubq_config_cache_count(const struct slubq_config *cfg)
 {
 	return cfg ? unsigned(cfg->cfg.caches.size()) : 0;
