@@ -1,0 +1,255 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Stock dpdk-testpmd tuned by a deployment file (SLUBQ_CONFIG=FILE): the
+slubq mempool plugin applies the file's `mempools:` rules to the pools
+testpmd creates. One case per run:
+
+  rule      a rule's queue, batch, shared and alien sizes reach mb_pool_0,
+            SLUBQ_MEMPOOL_CONFIG applies after it, /slubq/info names the
+            file, the rule and its line; a rule that matched nothing is
+            logged at exit
+  topology  config/stock-testpmd.yaml simulates two sockets: the pool has
+            two nodes, the forwarding lcore sits on socket 1
+  bad       a file with an unknown key and a bad value, and one with a
+            YAML syntax error: pool creation fails, the log has
+            file:line:col and the key, testpmd reports its own failure
+  maps      without SLUBQ_CONFIG, neither the plugin nor a running testpmd
+            maps yaml-cpp, hwloc or libslubq_config; with it, they do
+
+  stock_deploy_test.py --case CASE --plugin PATH/librte_mempool_slubq.so --config-dir DIR
+
+Exit 0 pass, 1 fail, 77 skipped (no dpdk-testpmd or plugin)."""
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'telemetry'))
+from tel_harness import SKIP, App, Checks, eal_memory_args, unique_prefix, wait_for  # noqa: E402
+
+FWD = '1'          # testpmd's forwarding lcore with -l 0-1
+MBUFS = 16384
+POOL = 'mp:mb_pool_0'
+
+RULE_FILE = """\
+version: 1
+mempools:
+  # testpmd's pools
+  - match: "mb_pool_*"
+    queue_size: 192
+    batch: 48
+    shared_size: 1000
+    alien_size: 96
+  - match: l2fwd_pool_that_is_not_here
+    queue_size: 64
+"""
+
+
+def line_of(text, needle):
+    """1-based line and column of the '- ' item whose first key is needle."""
+    for i, line in enumerate(text.splitlines(), 1):
+        if needle in line:
+            return i, line.index('-') + 3
+    raise AssertionError('%r not in the file' % needle)
+
+
+def testpmd_argv(args, prefix, extra_eal=(), log_level='lib.slubq:info'):
+    return [args.testpmd, '-l', '0-1', '--no-pci', '--vdev', 'net_null0', '--vdev', 'net_null1',
+            '--file-prefix', prefix, '--log-level=lib.eal:warning', '--log-level=' + log_level] + \
+        list(extra_eal) + eal_memory_args(512) + \
+        ['-d', os.path.basename(args.plugin), '--mbuf-pool-ops-name', 'slubq', '--',
+         '--stats-period', '1', '--forward-mode=io', '--total-num-mbufs=%d' % MBUFS, '--mbcache=0']
+
+
+def env_with(args, **extra):
+    env = dict(os.environ)
+    env['LD_LIBRARY_PATH'] = ':'.join(filter(None, [os.path.dirname(os.path.abspath(args.plugin)),
+                                                     env.get('LD_LIBRARY_PATH')]))
+    env.pop('SLUBQ_CONFIG', None)
+    env.pop('SLUBQ_MEMPOOL_CONFIG', None)
+    env.update(extra)
+    return env
+
+
+def log_text(app):
+    app.log.flush()
+    with open(app.log.name, errors='replace') as f:
+        return f.read()
+
+
+def info_of(tel):
+    def get():
+        names = tel.query('/slubq/list')
+        if not isinstance(names, list) or POOL not in names:
+            return None
+        return tel.query('/slubq/info,' + POOL)
+    return wait_for(get, 15)
+
+
+def case_rule(args, ck, tmp):
+    path = os.path.join(tmp, 'deploy.yaml')
+    with open(path, 'w') as f:
+        f.write(RULE_FILE)
+    line, col = line_of(RULE_FILE, 'match: "mb_pool_*"')
+    prefix = unique_prefix('deploy-rule')
+    env = env_with(args, SLUBQ_CONFIG=path, SLUBQ_MEMPOOL_CONFIG='mb_pool_0:alien=80')
+    with App(testpmd_argv(args, prefix), prefix, env) as app:
+        tel = app.connect(timeout=30)
+        try:
+            info = info_of(tel)
+            ck.check(info is not None, 'testpmd has the slubq pool %s' % POOL, app.log_tail())
+            if info is None:
+                return
+            got = {k: info.get(k) for k in ('queue_size', 'batch', 'shared_size', 'alien_size', 'objects')}
+            ck.check(got == {'queue_size': 192, 'batch': 48, 'shared_size': 1000, 'alien_size': 80,
+                             'objects': MBUFS},
+                     'the rule sets queue 192, batch 48, shared 1000; SLUBQ_MEMPOOL_CONFIG then alien 80', got)
+            cfg = info.get('config', {})
+            ck.check(cfg.get('file') == path and cfg.get('rule') == 'mempools[0]' and
+                     cfg.get('match') == 'mb_pool_*' and cfg.get('line') == line and cfg.get('column') == col,
+                     '/slubq/info config: file, rule mempools[0], match, line %d col %d' % (line, col), cfg)
+            ck.check(cfg.get('settings') == 'queue_size=192 batch=48 shared_size=1000 alien_size=96' and
+                     cfg.get('env') == 'mb_pool_0:alien=80' and cfg.get('sources') == 'defaults,file,env',
+                     '/slubq/info config: what the rule set, the environment entry, the order', cfg)
+            applied = wait_for(lambda: (tel.query('/slubq/info,' + POOL)['lcores'].get(FWD) or {}).get('size')
+                               == 192, 8)
+            ck.check(applied, 'the forwarding lcore runs with the rule\'s queue of 192',
+                     tel.query('/slubq/info,' + POOL).get('lcores'))
+        finally:
+            tel.close()
+        ck.check(app.alive(), 'testpmd is still forwarding', app.log_tail())
+        app.stop()
+        log = log_text(app)
+    ck.check(app.proc.returncode == 0, 'testpmd exits 0 on SIGINT', app.proc.returncode)
+    ck.check(re.search(r'mempool mb_pool_0: %s:%d:%d: mempools\[0\] ' % (re.escape(path), line, col), log),
+             'the log says which rule configured mb_pool_0', log[-2000:])
+    l2, c2 = line_of(RULE_FILE, 'l2fwd_pool_that_is_not_here')
+    ck.check(re.search(r'%s:%d:%d: mempools\[1\]: rule .l2fwd_pool_that_is_not_here. matched no mempool'
+                       % (re.escape(path), l2, c2), log),
+             'at exit, the rule that matched nothing is reported with its file:line:col', log[-2000:])
+
+
+def case_topology(args, ck, tmp):
+    path = os.path.join(args.config_dir, 'stock-testpmd.yaml')
+    prefix = unique_prefix('deploy-topo')
+    with App(testpmd_argv(args, prefix), prefix, env_with(args, SLUBQ_CONFIG=path)) as app:
+        tel = app.connect(timeout=30)
+        try:
+            info = info_of(tel)
+            ck.check(info is not None, 'testpmd has the slubq pool %s' % POOL, app.log_tail())
+            if info is None:
+                return
+            nodes = info.get('nodes', {})
+            ck.check(info.get('sockets') == 2 and sorted(nodes) == ['0', '1'],
+                     'the pool has two simulated sockets (nodes 0 and 1)', (info.get('sockets'), list(nodes)))
+            ck.check(all(n.get('real_socket') == 0 for n in nodes.values()),
+                     'both backed by real socket 0', nodes)
+            ck.check(sum(n.get('objects', 0) for n in nodes.values()) == MBUFS and
+                     all(n.get('objects', 0) > 0 for n in nodes.values()),
+                     'the mbufs are spread over both sockets', {k: n.get('objects') for k, n in nodes.items()})
+            q = wait_for(lambda: tel.query('/slubq/info,' + POOL)['lcores'].get(FWD), 8)
+            ck.check(q is not None and q.get('socket') == 1,
+                     'the forwarding lcore %s is on simulated socket 1' % FWD, q)
+            ck.check(info.get('queue_size') == 256 and info.get('config', {}).get('file') == path,
+                     'the example\'s rule applies (queue 256) and /slubq/info names the example',
+                     (info.get('queue_size'), info.get('config')))
+        finally:
+            tel.close()
+        ck.check(app.alive(), 'testpmd is still forwarding', app.log_tail())
+
+
+BAD_FILES = [
+    # (name, text, expected "line:col: key: message" fragments)
+    ('unknown-key.yaml', 'version: 1\nmempools:\n  - match: "mb_pool_*"\n    quue_size: 256\n'
+     '  - match: other\n    alien_size: 0\n',
+     [r':4:5: mempools\[0\]\.quue_size: unknown key \(did you mean .queue_size.\?\)',
+      r':6:17: mempools\[1\]\.alien_size: must be between 1 and 8192, got 0']),
+    ('syntax.yaml', 'mempools:\n  - match: "mb_pool_*"\n    queue_size: [256\n', [r':\d+:\d+: YAML syntax: ']),
+    ('batch.yaml', 'mempools:\n  - match: "mb_pool_*"\n    batch: 4000\n',
+     [r':3:12: mempools\[0\]\.batch: batch 4000 for mempool mb_pool_0: larger than the pool\'s queue \d+']),
+]
+
+
+def case_bad(args, ck, tmp):
+    for name, text, expect in BAD_FILES:
+        path = os.path.join(tmp, name)
+        with open(path, 'w') as f:
+            f.write(text)
+        prefix = unique_prefix('deploy-bad')
+        with App(testpmd_argv(args, prefix), prefix, env_with(args, SLUBQ_CONFIG=path)) as app:
+            try:
+                app.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                pass
+            ck.check(not app.alive() and app.proc.returncode != 0, '%s: testpmd stops with an error' % name,
+                     app.proc.returncode)
+            log = log_text(app)
+        for e in expect:
+            ck.check(re.search(re.escape(path) + e, log), '%s: the log has %s' % (name, e), log[-1500:])
+        ck.check('Creation of mbuf pool for socket 0 failed' in log,
+                 '%s: testpmd reports its pool creation failure' % name, log[-800:])
+
+
+def mapped(pid):
+    with open('/proc/%d/maps' % pid) as f:
+        return sorted({l.split()[-1] for l in f if '/' in l.split()[-1]})
+
+
+UNWANTED = re.compile(r'yaml-cpp|libyaml|hwloc|libslubq_config')
+
+
+def case_maps(args, ck, tmp):
+    out = subprocess.run(['ldd', args.plugin], capture_output=True, text=True, env=env_with(args)).stdout
+    ck.check('libslubq.so' in out and not UNWANTED.search(out),
+             'ldd of the plugin: libslubq, no yaml-cpp, hwloc or libslubq_config', out)
+    for with_config in (False, True):
+        what = 'with SLUBQ_CONFIG' if with_config else 'without SLUBQ_CONFIG'
+        extra = {'SLUBQ_CONFIG': os.path.join(args.config_dir, 'stock-testpmd.yaml')} if with_config else {}
+        prefix = unique_prefix('deploy-maps')
+        with App(testpmd_argv(args, prefix), prefix, env_with(args, **extra)) as app:
+            tel = app.connect(timeout=30)
+            try:
+                ck.check(info_of(tel) is not None, '%s: testpmd runs on a slubq pool' % what, app.log_tail())
+                libs = mapped(app.proc.pid)
+            finally:
+                tel.close()
+        bad = [l for l in libs if UNWANTED.search(os.path.basename(l))]
+        ours = [l for l in libs if 'slubq' in os.path.basename(l)]
+        if with_config:
+            # The check can fail: the same scan finds them once asked for.
+            ck.check(any('libslubq_config' in l for l in bad) and any('yaml-cpp' in l for l in bad),
+                     '%s: libslubq_config and yaml-cpp are mapped (dlopened)' % what, bad)
+        else:
+            ck.check(any('librte_mempool_slubq' in l for l in ours) and not bad,
+                     '%s: /proc/PID/maps has the plugin and no yaml-cpp, hwloc or libslubq_config' % what,
+                     {'slubq': ours, 'unwanted': bad})
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--case', choices=['rule', 'topology', 'bad', 'maps'], required=True)
+    ap.add_argument('--plugin', default='')
+    ap.add_argument('--config-dir', required=True)
+    args = ap.parse_args()
+    args.testpmd = shutil.which('dpdk-testpmd')
+    if args.testpmd is None or not os.path.exists(args.plugin):
+        print('SKIPPED: needs dpdk-testpmd (Debian package dpdk) and the plugin (%r)' % args.plugin)
+        return SKIP
+    ck = Checks('stock-testpmd-deploy-' + args.case)
+    tmp = tempfile.mkdtemp(prefix='slubq-deploy-')
+    try:
+        {'rule': case_rule, 'topology': case_topology, 'bad': case_bad, 'maps': case_maps}[args.case](args, ck, tmp)
+    except RuntimeError as e:
+        ck.check(False, 'testpmd starts', e)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return ck.done()
+
+
+if __name__ == '__main__':
+    sys.exit(main())
