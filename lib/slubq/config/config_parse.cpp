@@ -626,11 +626,11 @@ private:
 
 	void parse_faults(fields &f, mempool_rule &r)
 	{
+		std::size_t before = d_.size();
 		fields ff(d_, f.get("fault_injection"), f.path("fault_injection"), f.pos("fault_injection"),
 			  {"every_n", "probability_ppm", "seed"});
 		if (!ff.is_map())
 			return;
-		std::size_t before = d_.size();
 		ff.u32("every_n", r.fault_every_n, 0, UINT32_MAX);
 		ff.u32("probability_ppm", r.fault_ppm, 0, 1000000);
 		ff.u64("seed", r.fault_seed, 0, UINT64_MAX);
