@@ -121,6 +121,49 @@ int load(deploy_state &st)
 
 void copy(char *dst, std::size_t len, const std::string &s) { std::snprintf(dst, len, "%s", s.c_str()); }
 
+
+// Index of the first rule that matches pool_name, or -1.
+long find_rule(const config &c, const char *pool_name)
+{
+	for (std::size_t i = 0; i < c.mempools.size(); i++)
+		if (fnmatch(c.mempools[i].match.c_str(), pool_name, 0) == 0)
+			return long(i);
+	return -1;
+}
+
+// What rule i sets, as the driver takes it.
+void fill_rule(const config &c, std::size_t i, slubq_config_mempool_rule &out)
+{
+	const mempool_rule &r = c.mempools[i];
+	std::memset(&out, 0, sizeof(out));
+	slubq_pool_config &t = out.cfg;
+	if (r.queue_size)
+		t.queue_size = *r.queue_size ? *r.queue_size : SLUBQ_QUEUE_OFF;
+	if (r.batch)
+		t.batch = *r.batch;
+	if (r.shared_size)
+		t.shared_size = *r.shared_size;
+	if (r.alien_size)
+		t.alien_size = *r.alien_size;
+	if (r.slab_objs)
+		t.slab_objs = *r.slab_objs;
+	if (r.debug)
+		t.flags |= *r.debug;
+	if (r.no_alien && *r.no_alien)
+		t.flags |= SLUBQ_F_NO_ALIEN;
+	out.faults = r.faults;
+	out.fault_every_n = r.fault_every_n;
+	out.fault_ppm = r.fault_ppm;
+	out.fault_seed = r.fault_seed;
+	slubq_pool_origin &o = out.origin;
+	copy(o.file, sizeof(o.file), c.file);
+	o.line = r.pos.line;
+	o.column = r.pos.column;
+	copy(o.rule, sizeof(o.rule), "mempools[" + std::to_string(i) + "]");
+	copy(o.match, sizeof(o.match), r.match);
+	copy(o.settings, sizeof(o.settings), settings_of(r));
+}
+
 } // namespace
 
 } // namespace slubq::config
@@ -147,53 +190,34 @@ extern "C" int slubq_config_mempool_rule_get(const char *path, const char *pool_
 			  SLUBQ_CONFIG_ENV, st.path.c_str());
 		return slubq::fail(-st.rc);
 	}
-	for (std::size_t i = 0; i < st.cfg.mempools.size(); i++) {
-		const mempool_rule &r = st.cfg.mempools[i];
-		if (fnmatch(r.match.c_str(), pool_name, 0) != 0)
-			continue;
-		std::memset(out, 0, sizeof(*out));
-		slubq_pool_config &c = out->cfg;
-		if (r.queue_size)
-			c.queue_size = *r.queue_size ? *r.queue_size : SLUBQ_QUEUE_OFF;
-		if (r.batch)
-			c.batch = *r.batch;
-		if (r.shared_size)
-			c.shared_size = *r.shared_size;
-		if (r.alien_size)
-			c.alien_size = *r.alien_size;
-		if (r.slab_objs)
-			c.slab_objs = *r.slab_objs;
-		if (r.debug)
-			c.flags |= *r.debug;
-		if (r.no_alien && *r.no_alien)
-			c.flags |= SLUBQ_F_NO_ALIEN;
-		// A batch without a queue size of the rule meets the pool's own queue.
-		std::uint32_t q = r.queue_size ? c.queue_size : queue_size;
-		if (c.batch != 0 && (q == SLUBQ_QUEUE_OFF || q == 0 || c.batch > q)) {
-			std::string what = q == SLUBQ_QUEUE_OFF || q == 0 ? std::string("the pool has no lcore queue")
-									  : "larger than the pool's queue " + std::to_string(q);
-			SLUBQ_LOG(ERR, "%s", format_diagnostic(st.path, {r.batch_pos, "mempools[" + std::to_string(i) + "].batch",
-								  "batch " + std::to_string(c.batch) + " for mempool " +
-									  pool_name + ": " + what +
-									  " (set queue_size in the rule too)"})
-					      .c_str());
-			return slubq::fail(EINVAL);
-		}
-		out->faults = r.faults;
-		out->fault_every_n = r.fault_every_n;
-		out->fault_ppm = r.fault_ppm;
-		out->fault_seed = r.fault_seed;
-		slubq_pool_origin &o = out->origin;
-		copy(o.file, sizeof(o.file), st.path);
-		o.line = r.pos.line;
-		o.column = r.pos.column;
-		copy(o.rule, sizeof(o.rule), "mempools[" + std::to_string(i) + "]");
-		copy(o.match, sizeof(o.match), r.match);
-		copy(o.settings, sizeof(o.settings), settings_of(r));
-		if (st.pools[i].insert(pool_name).second)
-			SLUBQ_LOG(INFO, "mempool %s: %s:%u:%u: mempools[%zu] '%s': %s", pool_name, st.path.c_str(),
-				  r.pos.line, r.pos.column, i, r.match.c_str(), o.settings);
-		return 1;
+	long i = find_rule(st.cfg, pool_name);
+	if (i < 0)
+		return 0;
+	const mempool_rule &r = st.cfg.mempools[std::size_t(i)];
+	fill_rule(st.cfg, std::size_t(i), *out);
+	// A batch without a queue size of the rule meets the pool's own queue.
+	std::uint32_t b = out->cfg.batch, q = r.queue_size ? out->cfg.queue_size : queue_size;
+	if (b != 0 && (q == SLUBQ_QUEUE_OFF || q == 0 || b > q)) {
+		std::string what = q == SLUBQ_QUEUE_OFF || q == 0 ? std::string("the pool has no lcore queue")
+								  : "larger than the pool's queue " + std::to_string(q);
+		SLUBQ_LOG(ERR, "%s",
+			  format_diagnostic(st.path, {r.batch_pos, "mempools[" + std::to_string(i) + "].batch",
+						      "batch " + std::to_string(b) + " for mempool " + pool_name + ": " +
+							      what + " (set queue_size in the rule too)"})
+				  .c_str());
+		return slubq::fail(EINVAL);
 	}
-	return 0;
+	if (st.pools[std::size_t(i)].insert(pool_name).second)
+		SLUBQ_LOG(INFO, "mempool %s: %s:%u:%u: mempools[%ld] '%s': %s", pool_name, st.path.c_str(), r.pos.line,
+			  r.pos.column, i, r.match.c_str(), out->origin.settings);
+	return 1;
+}
+
+int slubq::config::mempool_rule_find(const config &c, const char *pool_name, slubq_config_mempool_rule &out)
+{
+	long i = find_rule(c, pool_name);
+	if (i < 0)
+		return slubq::fail(ENOENT);
+	fill_rule(c, std::size_t(i), out);
+	return int(i);
 }

@@ -278,6 +278,14 @@ typedef int (*slubq_config_mempool_rule_get_t)(const char *path, const char *poo
 /** Number of `mempools:` rules of cfg. */
 unsigned int slubq_config_mempool_rule_count(const struct slubq_config *cfg);
 
+/**
+ * The first rule of cfg whose match fits pool_name (no file state, no
+ * logging: for tools such as slubq-config). Returns its index (out
+ * filled), or -ENOENT when none matches.
+ */
+int slubq_config_mempool_rule_find(const struct slubq_config *cfg, const char *pool_name,
+				   struct slubq_config_mempool_rule *out);
+
 #ifdef __cplusplus
 }
 #endif
