@@ -6,8 +6,8 @@ testpmd creates. One case per run:
 
   rule      a rule's queue, batch, shared and alien sizes reach mb_pool_0,
             SLUBQ_MEMPOOL_CONFIG applies after it, /slubq/info names the
-            file, the rule and its line; a rule that matched nothing is
-            logged at exit
+            file, the rule and its line (slubq-top too); a rule that
+            matched nothing is logged at exit
   topology  config/stock-testpmd.yaml simulates two sockets: the pool has
             two nodes, the forwarding lcore sits on socket 1
   bad       a file with an unknown key and a bad value, and one with a
@@ -16,7 +16,7 @@ testpmd creates. One case per run:
   maps      without SLUBQ_CONFIG, neither the plugin nor a running testpmd
             maps yaml-cpp, hwloc or libslubq_config; with it, they do
 
-  stock_deploy_test.py --case CASE --plugin PATH/librte_mempool_slubq.so --config-dir DIR
+  stock_deploy_test.py --case CASE --plugin PATH/librte_mempool_slubq.so --config-dir DIR [--top SLUBQ_TOP]
 
 Exit 0 pass, 1 fail, 77 skipped (no dpdk-testpmd or plugin)."""
 import argparse
@@ -30,7 +30,8 @@ import time
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'telemetry'))
-from tel_harness import SKIP, App, Checks, eal_memory_args, unique_prefix, wait_for  # noqa: E402
+from tel_harness import (SKIP, App, Checks, eal_memory_args, json_documents, run_top, unique_prefix,  # noqa: E402
+                         wait_for)
 
 FWD = '1'          # testpmd's forwarding lcore with -l 0-1
 MBUFS = 16384
@@ -119,6 +120,13 @@ def case_rule(args, ck, tmp):
                                == 192, 8)
             ck.check(applied, 'the forwarding lcore runs with the rule\'s queue of 192',
                      tel.query('/slubq/info,' + POOL).get('lcores'))
+            if args.top:
+                rc, out, err = run_top(args.top, ['-f', prefix, '--once', '--json', '-d', '0.3'])
+                docs = json_documents(out) if rc == 0 else []
+                rows = {c['name']: c for c in docs[0]['caches']} if docs else {}
+                want = '%s:%d:%d mempools[0] \'mb_pool_*\': queue_size=192' % (path, line, col)
+                ck.check((rows.get(POOL, {}).get('config') or '').startswith(want),
+                         'slubq-top --json shows the file and rule of the pool', err or out[:600])
         finally:
             tel.close()
         ck.check(app.alive(), 'testpmd is still forwarding', app.log_tail())
@@ -237,6 +245,7 @@ def main():
     ap.add_argument('--case', choices=['rule', 'topology', 'bad', 'maps'], required=True)
     ap.add_argument('--plugin', default='')
     ap.add_argument('--config-dir', required=True)
+    ap.add_argument('--top', default='')
     args = ap.parse_args()
     args.testpmd = shutil.which('dpdk-testpmd')
     if args.testpmd is None or not os.path.exists(args.plugin):
