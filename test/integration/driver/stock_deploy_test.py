@@ -15,6 +15,10 @@ testpmd creates. One case per run:
             file:line:col and the key, testpmd reports its own failure
   maps      without SLUBQ_CONFIG, neither the plugin nor a running testpmd
             maps yaml-cpp, hwloc or libslubq_config; with it, they do
+  l2fwd     DPDK's l2fwd example (Debian package dpdk-doc, built with make
+            under --l2fwd-dir) with config/stock-l2fwd.yaml: its
+            mbuf_pool gets the rule, forwards without an allocation
+            failure, the unused rule is reported at exit
 
   stock_deploy_test.py --case CASE --plugin PATH/librte_mempool_slubq.so --config-dir DIR [--top SLUBQ_TOP]
 
@@ -240,12 +244,86 @@ def case_maps(args, ck, tmp):
                      {'slubq': ours, 'unwanted': bad})
 
 
+def build_l2fwd(args):
+    """Path of the l2fwd binary (installing dpdk-doc and make through
+    scripts/deps.sh, building the example under --l2fwd-dir), or None."""
+    env = dict(os.environ, SLUBQ_EXTRA_PKGS='dpdk-doc make')
+    r = subprocess.run(['sh', args.deps], env=env, capture_output=True, text=True)
+    src = '/usr/share/dpdk/examples/l2fwd'
+    if r.returncode != 0 or not os.path.isfile(os.path.join(src, 'main.c')) or shutil.which('make') is None:
+        print('SKIPPED: l2fwd needs the Debian packages dpdk-doc and make: %s' % (r.stderr.strip() or 'missing'))
+        return None
+    binary = os.path.join(args.l2fwd_dir, 'build', 'l2fwd')
+    if not os.path.exists(binary):
+        shutil.rmtree(args.l2fwd_dir, ignore_errors=True)
+        shutil.copytree(src, args.l2fwd_dir)
+        r = subprocess.run(['make', '-s', '-C', args.l2fwd_dir], capture_output=True, text=True)
+        if r.returncode != 0 or not os.path.exists(binary):
+            raise RuntimeError('building l2fwd failed:\n' + r.stdout[-2000:] + r.stderr[-2000:])
+    return binary
+
+
+def case_l2fwd(args, ck, tmp):
+    binary = build_l2fwd(args)
+    if binary is None:
+        return SKIP
+    path = os.path.join(args.config_dir, 'stock-l2fwd.yaml')
+    with open(path) as f:
+        text = f.read()
+    line, col = line_of(text, '- match: mbuf_pool')
+    unused_line, unused_col = line_of(text, '- match: "MProc_*"')
+    pool = 'mp:mbuf_pool'
+    prefix = unique_prefix('deploy-l2fwd')
+    argv = [binary, '-l', '0-1', '--no-pci', '--vdev', 'net_null0', '--vdev', 'net_null1', '--file-prefix', prefix,
+            '--log-level=lib.eal:warning', '--log-level=lib.slubq:info'] + eal_memory_args(512) + \
+        ['-d', os.path.basename(args.plugin), '--mbuf-pool-ops-name', 'slubq', '--', '-p', '0x3', '-T', '1']
+    with App(argv, prefix, env_with(args, SLUBQ_CONFIG=path)) as app:
+        tel = app.connect(timeout=30)
+        try:
+            info = wait_for(lambda: pool in (tel.query('/slubq/list') or []) and tel.query('/slubq/info,' + pool),
+                            15)
+            ck.check(bool(info), 'l2fwd has the slubq pool %s' % pool, app.log_tail())
+            if not info:
+                return None
+            cfg = info.get('config', {})
+            ck.check(info.get('queue_size') == 512 and info.get('batch') == 384 and cfg.get('file') == path and
+                     cfg.get('rule') == 'mempools[0]' and cfg.get('line') == line and cfg.get('column') == col,
+                     'the example\'s rule (queue 512, batch 384) applies to mbuf_pool, /slubq/info names it',
+                     (info.get('queue_size'), info.get('batch'), cfg))
+
+            # l2fwd's rte_mempool cache (256) takes most of the traffic:
+            # slubq sees its refills and flushes.
+            def stats():
+                t = tel.query('/slubq/stats,' + pool).get('total', {})
+                return t if t.get('alloc_fast', 0) + t.get('alloc_slow', 0) > 0 else None
+            time.sleep(1.5)
+            total = wait_for(stats, 10)
+            ck.check(total is not None and total.get('alloc_fail') == 0,
+                     'slubq serves the refills of l2fwd\'s mempool cache, no allocation failed', total)
+        finally:
+            tel.close()
+        ck.check(app.alive(), 'l2fwd is still forwarding', app.log_tail())
+        app.stop()
+        log = log_text(app)
+    ck.check(app.proc.returncode == 0 and 'Bye...' in log, 'l2fwd exits 0 on SIGINT', app.proc.returncode)
+    received = [int(x) for x in re.findall(r'Total packets received:\s+(\d+)', log)]
+    dropped = [int(x) for x in re.findall(r'Total packets dropped:\s+(\d+)', log)]
+    ck.check(received and received[-1] > 100000 and dropped and dropped[-1] == 0,
+             'l2fwd forwarded (its statistics: 100k+ packets received, none dropped)', (received[-3:], dropped[-3:]))
+    ck.check(re.search(r'%s:%d:%d: mempools\[1\]: rule .MProc_\*. matched no mempool' % (
+        re.escape(path), unused_line, unused_col), log),
+        'at exit, the rule for client_server_mp\'s pool is reported unused', log[-1500:])
+    return None
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('--case', choices=['rule', 'topology', 'bad', 'maps'], required=True)
+    ap.add_argument('--case', choices=['rule', 'topology', 'bad', 'maps', 'l2fwd'], required=True)
     ap.add_argument('--plugin', default='')
     ap.add_argument('--config-dir', required=True)
     ap.add_argument('--top', default='')
+    ap.add_argument('--l2fwd-dir', default='')
+    ap.add_argument('--deps', default='')
     args = ap.parse_args()
     args.testpmd = shutil.which('dpdk-testpmd')
     if args.testpmd is None or not os.path.exists(args.plugin):
@@ -254,7 +332,10 @@ def main():
     ck = Checks('stock-testpmd-deploy-' + args.case)
     tmp = tempfile.mkdtemp(prefix='slubq-deploy-')
     try:
-        {'rule': case_rule, 'topology': case_topology, 'bad': case_bad, 'maps': case_maps}[args.case](args, ck, tmp)
+        cases = {'rule': case_rule, 'topology': case_topology, 'bad': case_bad, 'maps': case_maps,
+                 'l2fwd': case_l2fwd}
+        if cases[args.case](args, ck, tmp) == SKIP:
+            return SKIP
     except RuntimeError as e:
         ck.check(False, 'testpmd starts', e)
     finally:
