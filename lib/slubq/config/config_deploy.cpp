@@ -99,6 +99,9 @@ int load(deploy_state &st)
 	st.pools.assign(st.cfg.mempools.size(), {});
 	for (const auto &w : st.cfg.warnings)
 		SLUBQ_LOG(WARNING, "%s: %s", st.path.c_str(), w.c_str());
+	if (st.cfg.defaults_given)
+		SLUBQ_LOG(NOTICE, "%s: its defaults apply to its caches and pools; a mempools: rule sets only the keys "
+			  "it lists (the driver's defaults for the rest)", st.path.c_str());
 	if (!st.cfg.caches.empty() || !st.cfg.pools.empty())
 		SLUBQ_LOG(NOTICE, "%s: %zu cache(s) and %zu pool(s) are created by slubq applications only "
 			  "(slubq-fwd --config); in this application its mempools: rules apply",

@@ -160,6 +160,7 @@ struct config {
 	unsigned version = 1;
 	topology topo;
 	tunables defaults;
+	bool defaults_given = false;              // a `defaults:` section is in the file
 	sizing sz;
 	std::vector<cache> caches;
 	std::vector<pool> pools;

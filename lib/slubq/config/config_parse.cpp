@@ -208,6 +208,7 @@ public:
 		std::size_t before = d_.size();
 		parse_topology(d_, top.get("topology"), top.pos("topology"), c_.topo);
 		topo_ok_ = d_.size() == before;
+		c_.defaults_given = top.has("defaults");
 		parse_defaults(top);
 		raw_sizing_ = sizing{};
 		raw_sizing_.rx_queues = raw_sizing_.tx_queues = raw_sizing_.rx_desc = raw_sizing_.tx_desc = unset;

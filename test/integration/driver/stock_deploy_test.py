@@ -10,9 +10,10 @@ testpmd creates. One case per run:
             matched nothing is logged at exit
   topology  config/stock-testpmd.yaml simulates two sockets: the pool has
             two nodes, the forwarding lcore sits on socket 1
-  bad       a file with an unknown key and a bad value, and one with a
-            YAML syntax error: pool creation fails, the log has
-            file:line:col and the key, testpmd reports its own failure
+  bad       a file with an unknown key and a bad value, one with a YAML
+            syntax error, a rule's batch above the pool's queue: pool
+            creation fails, the log has file:line:col and the key, testpmd
+            reports its own failure; the same without libslubq_config
   maps      without SLUBQ_CONFIG, neither the plugin nor a running testpmd
             maps yaml-cpp, hwloc or libslubq_config; with it, they do
   l2fwd     DPDK's l2fwd example (Debian package dpdk-doc, built with make
@@ -207,6 +208,33 @@ def case_bad(args, ck, tmp):
             ck.check(re.search(re.escape(path) + e, log), '%s: the log has %s' % (name, e), log[-1500:])
         ck.check('Creation of mbuf pool for socket 0 failed' in log,
                  '%s: testpmd reports its pool creation failure' % name, log[-800:])
+    # The plugin without libslubq_config beside it (nor on its RUNPATH):
+    # the pool creation fails and says why.
+    lone = os.path.join(tmp, 'lone')
+    os.mkdir(lone)
+    shutil.copy(args.plugin, lone)
+    libslubq = subprocess.run(['ldd', args.plugin], capture_output=True, text=True,
+                              env=env_with(args)).stdout
+    m = re.search(r'libslubq\.so\.\d+ => (\S+)', libslubq)
+    ck.check(m is not None, 'ldd finds the plugin\'s libslubq', libslubq)
+    if m is None:
+        return
+    shutil.copy(m.group(1), os.path.join(lone, os.path.basename(m.group(0).split()[0])))
+    env = env_with(args, SLUBQ_CONFIG=os.path.join(args.config_dir, 'stock-testpmd.yaml'))
+    env['LD_LIBRARY_PATH'] = lone  # (meson test adds the build's library folders)
+    prefix = unique_prefix('deploy-nolib')
+    with App(testpmd_argv(args, prefix), prefix, env) as app:
+        try:
+            app.proc.wait(15)
+        except subprocess.TimeoutExpired:
+            pass
+        ck.check(not app.alive() and app.proc.returncode != 0, 'no libslubq_config: testpmd stops with an error',
+                 app.proc.returncode)
+        log = log_text(app)
+    ck.check('the configuration library cannot be loaded: libslubq_config.so' in log and
+             'Creation of mbuf pool for socket 0 failed' in log,
+             'no libslubq_config: the log says the library cannot be loaded; testpmd reports its failure',
+             log[-1200:])
 
 
 def mapped(pid):
