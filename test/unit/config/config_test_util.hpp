@@ -38,7 +38,8 @@ inline const std::vector<std::string> &examples()
 {
 	static const std::vector<std::string> v = {"default.yaml", "fwd-single-socket.yaml",
 						   "pipeline-two-socket.yaml", "dma-heavy.yaml",
-						   "stock-testpmd.yaml",   "stock-l2fwd.yaml"};
+						   "stock-testpmd.yaml",   "stock-l2fwd.yaml",
+						   "stock-ovs.yaml"};
 	return v;
 }
 
