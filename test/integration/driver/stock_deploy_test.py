@@ -7,7 +7,8 @@ testpmd creates. One case per run:
   rule      a rule's queue, batch, shared and alien sizes reach mb_pool_0,
             SLUBQ_MEMPOOL_CONFIG applies after it, /slubq/info names the
             file, the rule and its line (slubq-top too); a rule that
-            matched nothing is logged at exit
+            matched nothing is logged at exit; a rule's debug flags and
+            fault injection reach the pool
   topology  config/stock-testpmd.yaml simulates two sockets: the pool has
             two nodes, the forwarding lcore sits on socket 1
   bad       a file with an unknown key and a bad value, one with a YAML
@@ -144,6 +145,40 @@ def case_rule(args, ck, tmp):
     ck.check(re.search(r'%s:%d:%d: mempools\[1\]: rule .l2fwd_pool_that_is_not_here. matched no mempool'
                        % (re.escape(path), l2, c2), log),
              'at exit, the rule that matched nothing is reported with its file:line:col', log[-2000:])
+    case_faults(args, ck, tmp)
+
+
+FAULT_FILE = """\
+mempools:
+  - match: mb_pool_0
+    debug: [sanity]
+    fault_injection: {every_n: 50, seed: 1}
+"""
+
+
+def case_faults(args, ck, tmp):
+    """A rule's debug flags and fault injection reach testpmd's pool."""
+    path = os.path.join(tmp, 'faults.yaml')
+    with open(path, 'w') as f:
+        f.write(FAULT_FILE)
+    prefix = unique_prefix('deploy-faults')
+    with App(testpmd_argv(args, prefix), prefix, env_with(args, SLUBQ_CONFIG=path)) as app:
+        tel = app.connect(timeout=30)
+        try:
+            info = info_of(tel)
+            ck.check(info is not None and 'sanity' in info.get('flag_names', '').split(','),
+                     'debug: [sanity] reaches mb_pool_0', info and info.get('flag_names'))
+
+            def faults():
+                t = tel.query('/slubq/stats,' + POOL).get('total', {})
+                return t if t.get('injected_faults', 0) > 0 else None
+            total = wait_for(faults, 8)
+            ck.check(total is not None and total.get('alloc_fail', 0) >= total.get('injected_faults', 0),
+                     'fault_injection every_n 50: allocations of mb_pool_0 fail on purpose (injected_faults > 0)',
+                     total or tel.query('/slubq/stats,' + POOL).get('total'))
+        finally:
+            tel.close()
+        ck.check(app.alive(), 'testpmd keeps forwarding through the injected failures', app.log_tail())
 
 
 def case_topology(args, ck, tmp):
