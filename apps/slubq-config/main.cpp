@@ -3,6 +3,8 @@
 // (docs/config.md). Runs without the EAL.
 //   slubq-config validate FILE     problems as file:line:col: key: message
 //   slubq-config size FILE         objects, bytes and hugepages per pool and socket
+//   slubq-config size FILE --app testpmd|l2fwd|generic [--pool NAME] [--mbcache N]
+//                                  a stock application's pool and its arguments
 //   slubq-config topology [FILE]   the topology slubq will see
 //   slubq-config dump FILE         the effective configuration as YAML
 // Exit status: 0 fine, 1 invalid input, 2 usage error.
@@ -12,6 +14,7 @@
 #include <string>
 #include <vector>
 #include <slubq_config.h>
+#include "stock_sizing.hpp"
 
 namespace {
 
@@ -23,6 +26,9 @@ int usage(FILE *out, int rc)
 		     "usage: slubq-config COMMAND [FILE]\n"
 		     "  validate FILE     check FILE; problems as file:line:col: key: message\n"
 		     "  size FILE         objects, bytes and hugepages per pool and socket\n"
+		     "  size FILE --app testpmd|l2fwd|generic [--pool NAME] [--mbcache N]\n"
+		     "                    the mbuf pool a stock application needs under SLUBQ_CONFIG=FILE\n"
+		     "                    (its mempools: rule, every queue full) and the arguments that give it\n"
 		     "  topology [FILE]   the topology slubq will see (this machine without FILE)\n"
 		     "  dump FILE         the effective configuration (defaults filled in) as YAML\n"
 		     "exit status: 0 fine, 1 invalid input, 2 usage error\n");
@@ -74,8 +80,9 @@ int cmd_validate(const char *path)
 		return exit_invalid;
 	slubq_config_topology t;
 	slubq_config_topology_get(h.cfg, &t);
-	std::printf("%s: valid (%u socket(s), %u cache(s), %u pool(s))\n", path, t.nr_sockets,
-		    slubq_config_cache_count(h.cfg), slubq_config_pool_count(h.cfg));
+	std::printf("%s: valid (%u socket(s), %u cache(s), %u pool(s), %u mempool rule(s))\n", path, t.nr_sockets,
+		    slubq_config_cache_count(h.cfg), slubq_config_pool_count(h.cfg),
+		    slubq_config_mempool_rule_count(h.cfg));
 	print_warnings(h.cfg);
 	return exit_ok;
 }
@@ -176,6 +183,36 @@ int main(int argc, char **argv)
 	if (cmd == "-h" || cmd == "--help" || cmd == "help")
 		return usage(stdout, exit_ok);
 	const char *file = argc > 2 ? argv[2] : nullptr;
+	if (cmd == "size" && argc > 3) {
+		stock_options opt;
+		for (int i = 3; i < argc; i++) {
+			std::string a = argv[i];
+			if (i + 1 >= argc) {
+				std::fprintf(stderr, "slubq-config: %s needs a value\n", a.c_str());
+				return usage(stderr, exit_usage);
+			}
+			std::string v = argv[++i];
+			char *end = nullptr;
+			if (a == "--app" && (v == "testpmd" || v == "l2fwd" || v == "generic")) {
+				opt.app = v;
+			} else if (a == "--pool" && !v.empty()) {
+				opt.pool = v;
+			} else if (a == "--mbcache" && (opt.mbcache = int(std::strtol(v.c_str(), &end, 10)), *end == '\0') &&
+				   opt.mbcache >= 0 && opt.mbcache <= 512) {
+			} else {
+				std::fprintf(stderr, "slubq-config: bad option %s %s\n", a.c_str(), v.c_str());
+				return usage(stderr, exit_usage);
+			}
+		}
+		if (opt.app.empty()) {
+			std::fprintf(stderr, "slubq-config: --pool and --mbcache go with --app\n");
+			return usage(stderr, exit_usage);
+		}
+		config_handle h;
+		if (!load(file, h))
+			return exit_invalid;
+		return stock_size(file, h.cfg, opt);
+	}
 	if (argc > 3) {
 		std::fprintf(stderr, "slubq-config: too many arguments\n");
 		return usage(stderr, exit_usage);

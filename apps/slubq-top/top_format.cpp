@@ -152,6 +152,8 @@ std::vector<line> render_cache(const app_info &app, const cache_row &row, const 
 			   static_cast<unsigned long long>(s.queue_size), static_cast<unsigned long long>(s.batch),
 			   static_cast<unsigned long long>(s.shared_size), static_cast<unsigned long long>(s.alien_size),
 			   s.mem_limit ? human_bytes(s.mem_limit).c_str() : "none")});
+	if (!s.config.empty())
+		out.push_back({"Configured by: " + s.config});
 	out.push_back({fmt("Objects: %s in use / %s total (%s%%), %s available, %s in queues   Memory: %s",
 			   human_count(double(s.in_use)).c_str(), human_count(double(s.objects)).c_str(),
 			   use_percent(s).c_str(), human_count(double(s.available)).c_str(),
@@ -222,6 +224,7 @@ json row_json(const cache_row &row)
 		{"batch", s.batch},
 		{"shared_size", s.shared_size},
 		{"alien_size", s.alien_size},
+		{"config", s.config.empty() ? json(nullptr) : json(s.config)},
 		{"alloc_per_s", rate_json(r, r.alloc)},
 		{"free_per_s", rate_json(r, r.free)},
 		{"alien_per_s", rate_json(r, r.alien)},

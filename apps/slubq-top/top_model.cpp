@@ -93,6 +93,17 @@ cache_sample sample_from_json(const json &info, const json &stats)
 	s.shared_size = u64(info, "shared_size");
 	s.alien_size = u64(info, "alien_size");
 	s.mem_limit = u64(info, "mem_limit");
+	if (auto cfg = info.find("config"); cfg != info.end() && cfg->is_object()) {
+		std::string file = cfg->value("file", "");
+		if (!file.empty())
+			s.config = file + ":" + std::to_string(cfg->value("line", 0u)) + ":" +
+				   std::to_string(cfg->value("column", 0u)) + " " + cfg->value("rule", "") + " '" +
+				   cfg->value("match", "") + "': " + cfg->value("settings", "");
+		else
+			s.config = cfg->value("sources", "");
+		if (std::string env = cfg->value("env", ""); !env.empty())
+			s.config += " + SLUBQ_MEMPOOL_CONFIG " + env;
+	}
 	s.total = counters_from_json(stats.value("total", json::object()));
 	if (auto nodes = info.find("nodes"); nodes != info.end() && nodes->is_object()) {
 		for (auto it = nodes->begin(); it != nodes->end(); ++it) {

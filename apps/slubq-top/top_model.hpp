@@ -47,6 +47,10 @@ struct cache_sample {
 	std::uint64_t obj_size = 0, slab_size = 0, slab_objs = 0;
 	std::uint64_t objects = 0, in_use = 0, available = 0, in_queues = 0, mem_bytes = 0;
 	std::uint64_t queue_size = 0, batch = 0, shared_size = 0, alien_size = 0, mem_limit = 0;
+	// Where the tunables came from (/slubq/info "config", mempool driver
+	// caches only): "file:line:col rule 'match': settings", else the
+	// sources; empty when the application does not say.
+	std::string config;
 	counters total;
 	std::vector<node_sample> nodes;
 	std::vector<lcore_sample> lcores; // ascending lcore id

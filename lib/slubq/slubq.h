@@ -320,6 +320,27 @@ int slubq_pool_config_set(const char *pool_name, const struct slubq_pool_config 
 /** The configuration for pool_name: 0, or -ENOENT when none was set. */
 int slubq_pool_config_get(const char *pool_name, struct slubq_pool_config *cfg);
 
+/**
+ * Where the tunables of a driver-created cache came from, so that
+ * telemetry (/slubq/info) can say why a pool has the queue it has. The
+ * mempool driver records one per pool; kept in shared memory.
+ */
+struct slubq_pool_origin {
+	char sources[64];     /**< what applied, in order: "defaults,pool_config,named,file,env" */
+	char file[256];       /**< the SLUBQ_CONFIG file ("" when none applied) */
+	uint32_t line;        /**< position of the rule in it (1-based) */
+	uint32_t column;
+	char rule[32];        /**< "mempools[0]" */
+	char match[64];       /**< the rule's pattern */
+	char settings[192];   /**< what the rule set: "queue_size=256 batch=64" */
+	char env[128];        /**< SLUBQ_MEMPOOL_CONFIG entries that applied */
+};
+
+/** Record (replace) the origin of cache cache_name; NULL forgets it. */
+int slubq_pool_origin_set(const char *cache_name, const struct slubq_pool_origin *origin);
+/** The origin of cache_name: 0, or -ENOENT when none was recorded. Never creates anything. */
+int slubq_pool_origin_get(const char *cache_name, struct slubq_pool_origin *origin);
+
 /* ---- topology -------------------------------------------------------- */
 
 /**

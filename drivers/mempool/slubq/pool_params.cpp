@@ -7,9 +7,12 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <dlfcn.h>
+#include <mutex>
 #include <rte_eal.h>
 #include <rte_lcore.h>
 #include "common/log.hpp"
+#include "slubq_config.h"
 
 namespace slubq_driver {
 
@@ -87,7 +90,7 @@ bool parse_setting(const std::string &kv, slubq_pool_config &cfg)
 // SLUBQ_MEMPOOL_CONFIG="POOL:key=value,...;POOL2:...": entries for this pool
 // (or for "*") applied in order. Keys: queue (a number or "off"), batch,
 // shared, alien, slab_objs.
-int apply_environment(const char *pool, slubq_cache_params &p)
+int apply_environment(const char *pool, slubq_cache_params &p, slubq_pool_origin &o)
 {
 	const char *env = std::getenv("SLUBQ_MEMPOOL_CONFIG");
 	if (env == nullptr)
@@ -114,10 +117,72 @@ int apply_environment(const char *pool, slubq_cache_params &p)
 			return slubq::fail(EINVAL);
 		}
 		std::string name = entry.substr(0, colon);
-		if (name == "*" || name == pool)
+		if (name == "*" || name == pool) {
 			apply(cfg, p);
+			std::size_t len = std::strlen(o.env);
+			std::snprintf(o.env + len, sizeof(o.env) - len, "%s%s", len ? ";" : "", entry.c_str());
+		}
 	}
 	return 0;
+}
+
+// The configuration library (yaml-cpp, hwloc) is loaded only when a
+// process asks for a deployment file: DPDK loads this plugin into every
+// application of its plugin directory. By soname, so the plugin's own
+// search path finds it (LD_LIBRARY_PATH, its RUNPATH, the system's).
+slubq_config_mempool_rule_get_t config_library()
+{
+	static std::once_flag once;
+	static slubq_config_mempool_rule_get_t fn;
+	std::call_once(once, [] {
+		void *h = dlopen(SLUBQ_CONFIG_SONAME, RTLD_NOW | RTLD_LOCAL);
+		if (h == nullptr) {
+			SLUBQ_LOG(ERR, "%s is set but the configuration library cannot be loaded: %s", SLUBQ_CONFIG_ENV,
+				  dlerror());
+			return;
+		}
+		fn = reinterpret_cast<slubq_config_mempool_rule_get_t>(dlsym(h, "slubq_config_mempool_rule_get"));
+		if (fn == nullptr)
+			SLUBQ_LOG(ERR, "%s: no slubq_config_mempool_rule_get: %s", SLUBQ_CONFIG_SONAME, dlerror());
+	});
+	return fn;
+}
+
+// The first rule of the file SLUBQ_CONFIG names that matches the pool.
+int apply_deployment_file(const char *pool, pool_params &out)
+{
+	const char *path = std::getenv(SLUBQ_CONFIG_ENV);
+	if (path == nullptr || path[0] == '\0')
+		return 0;
+	slubq_config_mempool_rule_get_t get = config_library();
+	if (get == nullptr) {
+		SLUBQ_LOG(ERR, "mempool %s: not created: %s=%s cannot be applied", pool, SLUBQ_CONFIG_ENV, path);
+		return slubq::fail(ENOENT);
+	}
+	slubq_config_mempool_rule rule;
+	std::uint32_t q = out.p.queue_size;
+	int rc = get(path, pool, q == SLUBQ_QUEUE_OFF ? 0 : q, &rule);
+	if (rc <= 0)
+		return rc < 0 ? slubq::fail(-rc) : 0;
+	apply(rule.cfg, out.p);
+	char env[sizeof(out.origin.env)];
+	std::memcpy(env, out.origin.env, sizeof(env));
+	char sources[sizeof(out.origin.sources)];
+	std::memcpy(sources, out.origin.sources, sizeof(sources));
+	out.origin = rule.origin;
+	std::memcpy(out.origin.env, env, sizeof(env));
+	std::memcpy(out.origin.sources, sources, sizeof(sources));
+	out.faults = rule.faults != 0;
+	out.fault_every_n = rule.fault_every_n;
+	out.fault_ppm = rule.fault_ppm;
+	out.fault_seed = rule.fault_seed;
+	return 1;
+}
+
+void add_source(slubq_pool_origin &o, const char *what)
+{
+	std::size_t len = std::strlen(o.sources);
+	std::snprintf(o.sources + len, sizeof(o.sources) - len, "%s%s", len ? "," : "", what);
 }
 
 } // namespace
@@ -194,12 +259,24 @@ int pool_params_of(const rte_mempool *mp, std::uint64_t page_size, pool_params &
 	p.queue_size = default_queue(mp);
 	out.queue_is_the_cache = mp->cache_size == 0;
 
-	if (mp->pool_config != nullptr)
+	add_source(out.origin, "defaults");
+	if (mp->pool_config != nullptr) {
 		apply(*static_cast<const slubq_pool_config *>(mp->pool_config), p);
+		add_source(out.origin, "pool_config");
+	}
 	slubq_pool_config named;
-	if (slubq_pool_config_get(mp->name, &named) == 0)
+	if (slubq_pool_config_get(mp->name, &named) == 0) {
 		apply(named, p);
-	int rc = apply_environment(mp->name, p);
+		add_source(out.origin, "named");
+	}
+	int rc = apply_deployment_file(mp->name, out);
+	if (rc < 0)
+		return rc;
+	if (rc > 0)
+		add_source(out.origin, "file");
+	rc = apply_environment(mp->name, p, out.origin);
+	if (rc == 0 && out.origin.env[0] != '\0')
+		add_source(out.origin, "env");
 	if (rc == 0)
 		pick_with_slack(mp, p);
 	return rc;

@@ -18,6 +18,12 @@ struct pool_params {
 	// An lcore queue that does the rte_mempool cache's job (cache_size 0),
 	// or one that sits behind it (for logs).
 	bool queue_is_the_cache;
+	// Where the tunables came from (recorded for /slubq/info), and the
+	// fault injection of a SLUBQ_CONFIG rule.
+	slubq_pool_origin origin;
+	bool faults;
+	std::uint32_t fault_every_n, fault_ppm;
+	std::uint64_t fault_seed;
 };
 
 // Objects of mp must not cross pages of pg_sz bytes. 0 when IOVA is
@@ -27,8 +33,11 @@ std::uint64_t page_rule(const rte_mempool *mp, std::size_t pg_sz);
 
 // Parameters of mp's cache. Tunables, last one wins: defaults from the
 // pool's size, cache size and lcore count; mp->pool_config; the named
-// configuration (slubq_pool_config_set, the YAML loader); the environment
-// variable SLUBQ_MEMPOOL_CONFIG. 0, or -EINVAL (logged) on a bad override.
+// configuration (slubq_pool_config_set, the YAML loader); the first rule of
+// the deployment file SLUBQ_CONFIG that matches the pool's name; the
+// environment variable SLUBQ_MEMPOOL_CONFIG. 0, or a negative errno
+// (logged: -EINVAL for a bad override or file, -ENOENT when the
+// configuration library cannot be loaded).
 int pool_params_of(const rte_mempool *mp, std::uint64_t page_size, pool_params &out);
 
 // What calc_mem_size adds for chunks aligned only to pages of 2^pg_shift

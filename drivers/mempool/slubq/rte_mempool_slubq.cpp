@@ -6,10 +6,12 @@
 // the cache's exact count. pool_data is the cache itself (hugepage memory,
 // the same address in every process), so secondary processes need nothing
 // more than the ops being registered at the same index.
+#include <cstdio>
 #include <cstring>
 #include <rte_eal.h>
 #include <rte_mempool.h>
 #include "slubq.hpp"
+#include "slubq_debug.h"
 #include "common/log.hpp"
 #include "pool_params.hpp"
 #include "rte_mempool_slubq.h"
@@ -39,6 +41,18 @@ int slubq_mp_alloc(rte_mempool *mp)
 			  rte_strerror(rte_errno));
 		return -rte_errno;
 	}
+	if (pp.faults) {
+		rc = slubq_cache_inject_faults(c, pp.fault_every_n, pp.fault_ppm, pp.fault_seed);
+		if (rc < 0) {
+			SLUBQ_LOG(ERR, "mempool %s: cannot inject faults: %s", mp->name, rte_strerror(-rc));
+			slubq_cache_destroy(c);
+			return rc;
+		}
+	}
+	// Best effort: telemetry says "no origin" when the table is full.
+	if (slubq_pool_origin_set(pp.cache_name, &pp.origin) < 0)
+		SLUBQ_LOG(DEBUG, "mempool %s: origin of its tunables not recorded: %s", mp->name,
+			  rte_strerror(rte_errno));
 	slubq_cache_info info;
 	slubq_cache_get_info(c, &info);
 	if (info.queue_size == 0)
@@ -68,6 +82,9 @@ void slubq_mp_free(rte_mempool *mp)
 	if (level > int(RTE_LOG_ERR))
 		rte_log_set_level(type, std::uint32_t(level));
 	mp->pool_data = nullptr;
+	char cache_name[SLUBQ_NAMESIZE];
+	std::snprintf(cache_name, sizeof(cache_name), "mp:%s", mp->name);
+	slubq_pool_origin_set(cache_name, nullptr);
 }
 
 int slubq_mp_enqueue(rte_mempool *mp, void *const *objs, unsigned int n)

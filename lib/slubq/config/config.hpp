@@ -11,6 +11,7 @@
 #include "config/config_yaml.hpp"
 
 struct rte_mempool;
+struct slubq_config_mempool_rule;
 
 namespace slubq::config {
 
@@ -77,6 +78,9 @@ int apply_topology(const config &c, applied &a, std::string &err);
 int apply(const config &c, const std::vector<unsigned> *sockets, applied &a, std::string &err);
 // Free what apply() created; back to the EAL's topology if it simulated one.
 void release(applied &a);
+// The first mempools: rule matching pool_name: its index (out filled), or
+// -ENOENT.
+int mempool_rule_find(const config &c, const char *pool_name, slubq_config_mempool_rule &out);
 // True when the "slubq" mempool ops are registered in this process.
 bool slubq_ops_registered();
 

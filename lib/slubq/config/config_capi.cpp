@@ -181,6 +181,19 @@ int slubq_config_topology_describe(const struct slubq_config *cfg, char *buf, si
 	return copy_out(s, buf, len);
 }
 
+unsigned int slubq_config_mempool_rule_count(const struct slubq_config *cfg)
+{
+	return cfg ? unsigned(cfg->cfg.mempools.size()) : 0;
+}
+
+int slubq_config_mempool_rule_find(const struct slubq_config *cfg, const char *pool_name,
+				   struct slubq_config_mempool_rule *out)
+{
+	if (cfg == nullptr || pool_name == nullptr || out == nullptr)
+		return fail(EINVAL);
+	return mempool_rule_find(cfg->cfg, pool_name, *out);
+}
+
 unsigned int slubq_config_cache_count(const struct slubq_config *cfg)
 {
 	return cfg ? unsigned(cfg->cfg.caches.size()) : 0;

@@ -195,6 +195,44 @@ std::string dump(const config &c)
 		out << YAML::EndMap;
 	}
 	out << YAML::EndSeq;
+
+	// Rules write only the keys they set: the rest is the driver's.
+	out << YAML::Key << "mempools" << YAML::Value;
+	if (c.mempools.empty())
+		out << YAML::Flow;
+	out << YAML::BeginSeq;
+	for (const auto &r : c.mempools) {
+		out << YAML::BeginMap;
+		out << YAML::Key << "match" << YAML::Value << YAML::DoubleQuoted << r.match;
+		if (r.queue_size)
+			out << YAML::Key << "queue_size" << YAML::Value << *r.queue_size;
+		if (r.batch) {
+			out << YAML::Key << "batch" << YAML::Value;
+			if (*r.batch == 0)
+				out << "auto";
+			else
+				out << *r.batch;
+		}
+		if (r.shared_size)
+			out << YAML::Key << "shared_size" << YAML::Value << *r.shared_size;
+		if (r.alien_size)
+			out << YAML::Key << "alien_size" << YAML::Value << *r.alien_size;
+		if (r.slab_objs)
+			out << YAML::Key << "slab_objs" << YAML::Value << *r.slab_objs;
+		if (r.debug)
+			emit_debug(out, *r.debug);
+		if (r.no_alien)
+			out << YAML::Key << "no_alien" << YAML::Value << *r.no_alien;
+		if (r.faults) {
+			out << YAML::Key << "fault_injection" << YAML::Value << YAML::Flow << YAML::BeginMap;
+			out << YAML::Key << "every_n" << YAML::Value << r.fault_every_n;
+			out << YAML::Key << "probability_ppm" << YAML::Value << r.fault_ppm;
+			out << YAML::Key << "seed" << YAML::Value << r.fault_seed;
+			out << YAML::EndMap;
+		}
+		out << YAML::EndMap;
+	}
+	out << YAML::EndSeq;
 	out << YAML::EndMap;
 	return std::string(out.c_str()) + "\n";
 }

@@ -11,6 +11,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 #include <rte_config.h>
@@ -136,14 +137,34 @@ struct estimate {
 };
 using per_socket_estimate = std::array<estimate, SLUBQ_MAX_SOCKETS>;
 
+// A rule for the rte_mempools that an application (stock testpmd, l2fwd,
+// ...) creates on the slubq mempool driver: the plugin applies the first
+// rule whose `match` (a name, or a glob) fits the pool's name, when the
+// application runs with SLUBQ_CONFIG=<file>. Only the keys given are set;
+// the rest are the driver's defaults for that pool (docs/driver.md).
+struct mempool_rule {
+	std::string match;
+	std::optional<std::uint32_t> queue_size;  // 0: no lcore queue
+	std::optional<std::uint32_t> batch;       // 0: auto (half the queue)
+	std::optional<std::uint32_t> shared_size, alien_size, slab_objs;
+	std::optional<std::uint32_t> debug;       // SLUBQ_F_TRACK | SLUBQ_F_SANITY
+	std::optional<bool> no_alien;
+	bool faults = false;                      // a fault_injection block
+	std::uint32_t fault_every_n = 0, fault_ppm = 0;
+	std::uint64_t fault_seed = 0;
+	position pos, batch_pos;
+};
+
 struct config {
 	std::string file;                         // name used in messages
 	unsigned version = 1;
 	topology topo;
 	tunables defaults;
+	bool defaults_given = false;              // a `defaults:` section is in the file
 	sizing sz;
 	std::vector<cache> caches;
 	std::vector<pool> pools;
+	std::vector<mempool_rule> mempools;
 	std::vector<per_socket_estimate> pool_est;   // per pool
 	std::vector<per_socket_estimate> cache_est;  // per cache (present when objects > 0)
 	std::vector<std::string> warnings;

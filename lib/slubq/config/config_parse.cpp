@@ -200,13 +200,15 @@ public:
 
 	void run(const YAML::Node &root)
 	{
-		fields top(d_, root, "", {1, 1}, {"version", "topology", "defaults", "caches", "pools", "sizing"});
+		fields top(d_, root, "", {1, 1}, {"version", "topology", "defaults", "caches", "pools", "sizing",
+						       "mempools"});
 		if (!top.is_map())
 			return;
 		top.u32("version", c_.version, 1, 1);
 		std::size_t before = d_.size();
 		parse_topology(d_, top.get("topology"), top.pos("topology"), c_.topo);
 		topo_ok_ = d_.size() == before;
+		c_.defaults_given = top.has("defaults");
 		parse_defaults(top);
 		raw_sizing_ = sizing{};
 		raw_sizing_.rx_queues = raw_sizing_.tx_queues = raw_sizing_.rx_desc = raw_sizing_.tx_desc = unset;
@@ -217,6 +219,9 @@ public:
 		});
 		parse_list(top, "pools", [this](const YAML::Node &n, const std::string &path, position p) {
 			parse_pool(n, path, p);
+		});
+		parse_list(top, "mempools", [this](const YAML::Node &n, const std::string &path, position p) {
+			parse_mempool_rule(n, path, p);
 		});
 	}
 
@@ -551,8 +556,101 @@ private:
 			       "a pool's alien queues cannot be 0 (the driver reads 0 as its default); use no_alien: true");
 	}
 
+	// mempools[i]: a rule for the rte_mempools of stock applications.
+	void parse_mempool_rule(const YAML::Node &node, const std::string &path, position p)
+	{
+		fields f(d_, node, path, p,
+			 {"match", "queue_size", "batch", "shared_size", "alien_size", "slab_objs", "debug", "no_alien",
+			  "fault_injection"});
+		if (!f.is_map())
+			return;
+		mempool_rule r;
+		r.pos = p;
+		f.require("match");
+		if (f.string("match", r.match)) {
+			if (r.match.empty() || r.match.size() > max_match)
+				d_.add(f.pos("match"), f.path("match"),
+				       "a pattern is 1 to " + std::to_string(max_match) +
+					       " characters: a mempool name, or a glob with *, ? and [...]");
+			else
+				for (const auto &s : rule_matches_)
+					if (s.first == r.match)
+						d_.add(f.pos("match"), f.path("match"),
+						       "duplicate rule for '" + r.match + "' (first at line " +
+							       std::to_string(s.second.line) + "): only the first would apply");
+			rule_matches_.emplace_back(r.match, f.pos("match"));
+		}
+		std::uint32_t v;
+		if (f.has("queue_size") && word_or_u32(f, "queue_size", v, 0, SLUBQ_MAX_QUEUE, "off", 0))
+			r.queue_size = v;
+		if (f.has("batch") && word_or_u32(f, "batch", v, 1, SLUBQ_MAX_QUEUE, "auto", 0)) {
+			r.batch = v;
+			r.batch_pos = f.pos("batch");
+		}
+		if (f.has("shared_size") && f.u32("shared_size", v, 1, SLUBQ_MAX_QUEUE))
+			r.shared_size = v;
+		if (f.has("alien_size") && f.u32("alien_size", v, 1, SLUBQ_MAX_QUEUE))
+			r.alien_size = v;
+		if (f.has("slab_objs") && f.u32("slab_objs", v, 1, 1u << 20))
+			r.slab_objs = v;
+		if (f.has("debug")) {
+			tunables t;
+			std::size_t before = d_.size();
+			parse_debug(f, t);
+			if (d_.size() == before) {
+				if (t.debug & (SLUBQ_F_RED_ZONE | SLUBQ_F_POISON))
+					d_.add(f.pos("debug"), f.path("debug"),
+					       std::string("debug ") + ((t.debug & SLUBQ_F_RED_ZONE) ? "red_zone" : "poison") +
+						       " is not possible for a mempool (rte_mempool owns the object layout); "
+						       "use track or sanity");
+				else
+					r.debug = t.debug;
+			}
+		}
+		bool b;
+		if (f.has("no_alien") && f.boolean("no_alien", b))
+			r.no_alien = b;
+		if (r.queue_size && r.batch && *r.batch != 0) {
+			if (*r.queue_size == 0)
+				d_.add(f.pos("batch"), f.path("batch"),
+				       "batch " + std::to_string(*r.batch) +
+					       " needs an lcore queue, but queue_size is off (set batch: auto)");
+			else if (*r.batch > *r.queue_size)
+				d_.add(f.pos("batch"), f.path("batch"),
+				       "batch " + std::to_string(*r.batch) + " larger than queue_size " +
+					       std::to_string(*r.queue_size));
+		}
+		if (f.has("fault_injection"))
+			parse_faults(f, r);
+		c_.mempools.push_back(r);
+	}
+
+	void parse_faults(fields &f, mempool_rule &r)
+	{
+		std::size_t before = d_.size();
+		fields ff(d_, f.get("fault_injection"), f.path("fault_injection"), f.pos("fault_injection"),
+			  {"every_n", "probability_ppm", "seed"});
+		if (!ff.is_map())
+			return;
+		ff.u32("every_n", r.fault_every_n, 0, UINT32_MAX);
+		ff.u32("probability_ppm", r.fault_ppm, 0, 1000000);
+		ff.u64("seed", r.fault_seed, 0, UINT64_MAX);
+		if (d_.size() != before)
+			return;
+		if (r.fault_every_n == 0 && r.fault_ppm == 0) {
+			d_.add(f.pos("fault_injection"), f.path("fault_injection"),
+			       "injects nothing: give every_n or probability_ppm above 0 (or remove the block)");
+			return;
+		}
+		r.faults = true;
+	}
+
+	// Longest mempool rule pattern.
+	static constexpr std::size_t max_match = 63;
+
 	diagnostics &d_;
 	config &c_;
+	std::vector<std::pair<std::string, position>> rule_matches_;
 	bool topo_ok_ = true;
 	tunable_origin defaults_origin_;
 	sizing raw_sizing_;

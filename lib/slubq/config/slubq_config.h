@@ -239,6 +239,53 @@ struct slubq_cache *slubq_config_cache(const struct slubq_config *cfg, const cha
  */
 int slubq_config_release(struct slubq_config *cfg);
 
+/* ---- mempool rules, for stock applications (SLUBQ_CONFIG) ---------------- */
+
+/** The environment variable that names the deployment file of a process. */
+#define SLUBQ_CONFIG_ENV "SLUBQ_CONFIG"
+
+/**
+ * What the first `mempools:` rule whose `match` fits a pool's name sets.
+ * Fields of cfg that the rule leaves out are 0 (the driver's default);
+ * a queue turned off is SLUBQ_QUEUE_OFF.
+ */
+struct slubq_config_mempool_rule {
+	struct slubq_pool_config cfg;
+	int faults;                /**< fault injection given (slubq_cache_inject_faults) */
+	uint32_t fault_every_n;
+	uint32_t fault_ppm;
+	uint64_t fault_seed;
+	struct slubq_pool_origin origin; /**< file, rule, position, settings (for telemetry) */
+};
+
+/**
+ * For the mempool driver: the rule of the deployment file `path` for the
+ * rte_mempool `pool_name`. The file is loaded once per process, at the
+ * first call (its topology, when synthetic or mapped, is simulated then,
+ * before any pool of the driver exists); rules that configured no pool are
+ * logged (level info) at exit. queue_size is the pool's queue before the
+ * rule (to check a rule's batch against it). Returns 1 (out filled), 0 (no
+ * rule matches), or -EINVAL / -ENOENT / -EIO when the file is unusable,
+ * with every problem logged as "file:line:col: key: message" (lib.slubq).
+ */
+int slubq_config_mempool_rule_get(const char *path, const char *pool_name, uint32_t queue_size,
+				  struct slubq_config_mempool_rule *out);
+
+/** Signature of slubq_config_mempool_rule_get (the plugin dlopens this library). */
+typedef int (*slubq_config_mempool_rule_get_t)(const char *path, const char *pool_name, uint32_t queue_size,
+						struct slubq_config_mempool_rule *out);
+
+/** Number of `mempools:` rules of cfg. */
+unsigned int slubq_config_mempool_rule_count(const struct slubq_config *cfg);
+
+/**
+ * The first rule of cfg whose match fits pool_name (no file state, no
+ * logging: for tools such as slubq-config). Returns its index (out
+ * filled), or -ENOENT when none matches.
+ */
+int slubq_config_mempool_rule_find(const struct slubq_config *cfg, const char *pool_name,
+				   struct slubq_config_mempool_rule *out);
+
 #ifdef __cplusplus
 }
 #endif

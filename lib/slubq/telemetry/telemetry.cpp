@@ -175,6 +175,30 @@ rte_tel_data *lcore_queues_dict(const slubq_cache *c)
 	return d;
 }
 
+// Where a driver-created cache's tunables came from (the mempool driver
+// records it): the SLUBQ_CONFIG file and rule, the environment entries.
+rte_tel_data *origin_dict(const char *cache)
+{
+	slubq_pool_origin o;
+	if (slubq_pool_origin_get(cache, &o) < 0)
+		return nullptr;
+	rte_tel_data *d = new_dict();
+	if (d == nullptr)
+		return nullptr;
+	rte_tel_data_add_dict_string(d, "sources", o.sources);
+	if (o.file[0] != '\0') {
+		rte_tel_data_add_dict_string(d, "file", o.file);
+		rte_tel_data_add_dict_u64(d, "line", o.line);
+		rte_tel_data_add_dict_u64(d, "column", o.column);
+		rte_tel_data_add_dict_string(d, "rule", o.rule);
+		rte_tel_data_add_dict_string(d, "match", o.match);
+		rte_tel_data_add_dict_string(d, "settings", o.settings);
+	}
+	if (o.env[0] != '\0')
+		rte_tel_data_add_dict_string(d, "env", o.env);
+	return d;
+}
+
 int cmd_info(const char *, const char *params, rte_tel_data *d)
 {
 	std::string_view name = params ? params : "";
@@ -213,6 +237,7 @@ int cmd_info(const char *, const char *params, rte_tel_data *d)
 		add_child(nodes, std::to_string(s).c_str(), node_dict(info.node[s]));
 	add_child(d, "nodes", nodes);
 	add_child(d, "lcores", lcore_queues_dict(c));
+	add_child(d, "config", origin_dict(info.name));
 	return 0;
 }
 

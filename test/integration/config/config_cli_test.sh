@@ -55,6 +55,48 @@ for s in 0 1; do
 done
 has "$TMP/out" "total socket 1: " "per-socket totals"
 
+# A stock application's pool (size --app): every queue full. Two sockets
+# of two lcores, 2 ports x 2 queues of 512 rx / 256 tx descriptors, a rule
+# with queue 100, shared 300, alien 50, mempool cache 10:
+#   rx 2048 + tx 1024 + queues 4 x (100 + 15) + bursts 4 x 32
+#   + shared 2 x 300 + alien 2 x 1 x 50 = 4360; + 20 % = 5232
+cat >"$TMP/stock.yaml" <<'YAML'
+topology:
+  map: {0: [0, 1], 1: [2, 3]}
+sizing:
+  ports: [{socket: 0}, {socket: 1}]
+  rx_queues: 2
+  tx_queues: 2
+  rx_desc: 512
+  tx_desc: 256
+mempools:
+  - {match: "mb_pool_*", queue_size: 100, shared_size: 300, alien_size: 50}
+YAML
+expect 0 "size --app testpmd" -- "$EXE" size "$TMP/stock.yaml" --app testpmd --mbcache 10
+has "$TMP/out" "  need                4360" "size --app testpmd: need"
+has "$TMP/out" "-- --total-num-mbufs=5232 --mbcache=10 --rxq=2 --txq=2 --rxd=512 --txd=256 --burst=32" \
+	"size --app testpmd: its arguments"
+has "$TMP/out" "rule mempools[0] (line 10): match 'mb_pool_*'" "size --app testpmd: the rule"
+# Without a rule: the driver's largest default queue (1024 with cache 0),
+# shared 2048: 3072 + 4 x 1024 + 128 + 2 x 2048 + 2 x 256 = 11904 -> 14285.
+expect 0 "size --app generic" -- "$EXE" size "$TMP/stock.yaml" --app generic --pool other
+has "$TMP/out" "no mempools: rule matches 'other'" "size --app generic: no rule"
+has "$TMP/out" "rte_pktmbuf_pool_create(\"other\", 14285, 0," "size --app generic: count"
+expect 2 "size --app generic needs --pool" -- "$EXE" size "$TMP/stock.yaml" --app generic
+expect 2 "size --app of an unknown application" -- "$EXE" size "$TMP/stock.yaml" --app ovs
+# l2fwd sizes its pool itself (8192 for two ports): the example fits, a
+# shared queue of 4096 does not, whatever the queue (4160 + 2 x (512 + 384)
+# + 4096 = 10048).
+expect 0 "size --app l2fwd" -- "$EXE" size "$DIR/stock-l2fwd.yaml" --app l2fwd
+has "$TMP/out" "enough: 8192 >= need 6976" "size --app l2fwd: the example fits"
+sed 's/    batch: 384 .*/    batch: 384\n    shared_size: 4096/' "$DIR/stock-l2fwd.yaml" >"$TMP/l2big.yaml"
+expect 0 "size --app l2fwd, too big" -- "$EXE" size "$TMP/l2big.yaml" --app l2fwd
+has "$TMP/out" "runs dry: need 10048 > 8192 even without lcore queues" "size --app l2fwd: runs dry"
+sed 's/    batch: 384 .*/    batch: 100/; s/    queue_size: 512 .*/    queue_size: 1500/' "$DIR/stock-l2fwd.yaml" >"$TMP/l2q.yaml"
+expect 0 "size --app l2fwd, queue too big" -- "$EXE" size "$TMP/l2q.yaml" --app l2fwd
+# 4160 + 2 x (q + 384) + 2q (shared auto) <= 8192 -> q <= 816
+has "$TMP/out" "set queue_size: 816 (or less) in the rule for mbuf_pool" "size --app l2fwd: the queue that fits"
+
 expect 0 "topology of this machine" -- "$EXE" topology
 has "$TMP/out" "this machine (hwloc): " "topology of this machine"
 expect 0 "topology of a map" -- "$EXE" topology "$DIR/dma-heavy.yaml"

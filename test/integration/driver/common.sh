@@ -28,3 +28,20 @@ eal_mem() {
 
 # The plugin by bare name, and the EAL options that select it.
 SLUBQ_PLUGIN="-d librte_mempool_slubq.so --mbuf-pool-ops-name slubq --log-level=lib.slubq:debug"
+
+# check_full_bursts LOG: testpmd's final statistics (--record-burst-stats)
+# show packets on both ports, every RX burst full (net_null returns an
+# empty burst exactly when rte_pktmbuf_alloc_bulk fails) and no TX drop.
+check_full_bursts() {
+	# Final per-port blocks: "RX-packets: N ..." then "RX-bursts : B [...]".
+	awk '
+/Forward statistics for port/ { port = 1 }
+port && /RX-packets:/ { pkts = $2 }
+port && /RX-bursts :/ { bursts = $3; n++
+	if (pkts == 0) { print "no packets forwarded"; bad = 1 }
+	if (pkts != 32 * bursts) { printf "%d packets in %d bursts: some bursts came back short (mbuf allocation failed)\n", pkts, bursts; bad = 1 }
+	port = 0 }
+/TX-dropped: [1-9]/ { print "TX drops: " $0; bad = 1 }
+END { if (n != 2) { print "expected burst stats of 2 ports, found " n; bad = 1 }; exit bad }
+' "$1"
+}

@@ -28,15 +28,5 @@ grep -E "mempool ops selected|SLUBQ: mempool|RX-packets|RX-bursts|TX-packets" "$
 [ $rc -eq 0 ] || { tail -30 "$log"; fail "dpdk-testpmd exited with $rc"; }
 grep -q "preferred mempool ops selected: slubq" "$log" || fail "testpmd did not select slubq"
 grep -q "SLUBQ: mempool mb_pool_0: .*$expect" "$log" || fail "mb_pool_0 is not a slubq pool $expect"
-# Final per-port blocks: "RX-packets: N ..." then "RX-bursts : B [...]".
-awk '
-/Forward statistics for port/ { port = 1 }
-port && /RX-packets:/ { pkts = $2 }
-port && /RX-bursts :/ { bursts = $3; n++
-	if (pkts == 0) { print "no packets forwarded"; bad = 1 }
-	if (pkts != 32 * bursts) { printf "%d packets in %d bursts: some bursts came back short (mbuf allocation failed)\n", pkts, bursts; bad = 1 }
-	port = 0 }
-/TX-dropped: [1-9]/ { print "TX drops: " $0; bad = 1 }
-END { if (n != 2) { print "expected burst stats of 2 ports, found " n; bad = 1 }; exit bad }
-' "$log" || fail "forwarding check"
+check_full_bursts "$log" || fail "forwarding check"
 echo "PASS: testpmd io forwarding on slubq ($1 cache), every RX burst full"

@@ -27,7 +27,8 @@ TEST(ConfigErrors, UnknownKeySuggestsTheClosest)
 	EXPECT_EQ(error_of("caches:\n  - name: a\n    obj_size: 8\n    alighn: 64\n"),
 		  "t.yaml:4:5: caches[0].alighn: unknown key (did you mean 'align'?)");
 	EXPECT_EQ(error_of("colour: red\n"),
-		  "t.yaml:1:1: colour: unknown key (known keys: version, topology, defaults, caches, pools, sizing)");
+		  "t.yaml:1:1: colour: unknown key (known keys: version, topology, defaults, caches, pools, sizing, "
+		  "mempools)");
 	// Keys of caches are not keys of pools.
 	EXPECT_EQ(error_of("pools:\n  - {name: p, dma: true}\n"),
 		  "t.yaml:2:15: pools[0].dma: unknown key (known keys: name, data_room, priv_size, count, sockets, "
@@ -151,6 +152,41 @@ TEST(ConfigErrors, NamesAndMempoolRules)
 		  "(768)");
 	EXPECT_EQ(error_of(two_sockets + "sizing:\n  lcores: [0]\npools:\n  - {name: p, sockets: [0, 1]}\n"),
 		  "t.yaml:6:24: pools[0].sockets: count auto gives 0 objects on socket 1 (no ports, lcores or rings there)");
+}
+
+// mempools: rules for the pools of stock applications (SLUBQ_CONFIG).
+TEST(ConfigErrors, MempoolRules)
+{
+	EXPECT_EQ(error_of("mempools:\n  - {match: \"mb_pool_*\", queue_size: 256, batch: 64}\n"), "");
+	EXPECT_EQ(error_of("mempools:\n  - queue_size: 256\n"), "t.yaml:2:5: mempools[0].match: missing required key");
+	EXPECT_EQ(error_of("mempools:\n  - match: a\n    quue_size: 256\n"),
+		  "t.yaml:3:5: mempools[0].quue_size: unknown key (did you mean 'queue_size'?)");
+	// Keys of caches and pools that a rule has no use for.
+	EXPECT_EQ(error_of("mempools:\n  - {match: a, count: 10}\n"),
+		  "t.yaml:2:16: mempools[0].count: unknown key (known keys: match, queue_size, batch, shared_size, "
+		  "alien_size, slab_objs, debug, no_alien, fault_injection)");
+	EXPECT_EQ(error_of("mempools:\n  - {match: a, batch: 300, queue_size: 256}\n"),
+		  "t.yaml:2:23: mempools[0].batch: batch 300 larger than queue_size 256");
+	EXPECT_EQ(error_of("mempools:\n  - {match: a, batch: 30, queue_size: off}\n"),
+		  "t.yaml:2:23: mempools[0].batch: batch 30 needs an lcore queue, but queue_size is off (set batch: auto)");
+	// 0 would mean "the driver's default" to the driver.
+	EXPECT_EQ(error_of("mempools:\n  - {match: a, alien_size: 0}\n"),
+		  "t.yaml:2:28: mempools[0].alien_size: must be between 1 and 8192, got 0");
+	EXPECT_EQ(error_of("mempools:\n  - {match: a, debug: [red_zone]}\n"),
+		  "t.yaml:2:23: mempools[0].debug: debug red_zone is not possible for a mempool (rte_mempool owns the "
+		  "object layout); use track or sanity");
+	EXPECT_EQ(error_of("mempools:\n  - {match: a}\n  - {match: a}\n"),
+		  "t.yaml:3:13: mempools[1].match: duplicate rule for 'a' (first at line 2): only the first would apply");
+	EXPECT_EQ(error_of("mempools:\n  - {match: a, fault_injection: {every_n: 0}}\n"),
+		  "t.yaml:2:33: mempools[0].fault_injection: injects nothing: give every_n or probability_ppm above 0 "
+		  "(or remove the block)");
+	EXPECT_EQ(error_of("mempools:\n  - {match: a, fault_injection: {probability_ppm: 2000000}}\n"),
+		  "t.yaml:2:51: mempools[0].fault_injection.probability_ppm: must be between 0 and 1000000, got 2000000");
+	EXPECT_EQ(error_of("mempools:\n  - {match: a, fault_injection: {evry_n: 5}}\n"),
+		  "t.yaml:2:34: mempools[0].fault_injection.evry_n: unknown key (did you mean 'every_n'?)");
+	EXPECT_EQ(error_of("mempools:\n  - match: \"\"\n"),
+		  "t.yaml:2:12: mempools[0].match: a pattern is 1 to 63 characters: a mempool name, or a glob with *, ? "
+		  "and [...]");
 }
 
 TEST(ConfigErrors, Topology)

@@ -94,7 +94,7 @@ TEST(ConfigExamples, EveryExampleLoadsAndRoundTrips)
 }
 
 // default.yaml: two ports on socket 0 (1 rx + 1 tx queue of 1024), the
-// EAL's lcores, queue 512, burst 32, headroom 20 %.
+// EAL's lcores, queue 1024 (slubq's default), burst 32, headroom 20 %.
 TEST(ConfigSizing, DefaultYaml)
 {
 	config c = load_ok("default.yaml");
@@ -103,11 +103,11 @@ TEST(ConfigSizing, DefaultYaml)
 	const estimate &e = pool_at(c, "mbuf_pool", 0);
 	EXPECT_EQ(e.rx, 2u * 1 * 1024);
 	EXPECT_EQ(e.tx, 2u * 1 * 1024);
-	EXPECT_EQ(e.queues, L * 512ull);
+	EXPECT_EQ(e.queues, L * 1024ull);
 	EXPECT_EQ(e.bursts, L * 32ull);
 	EXPECT_EQ(e.rings, 0u);
 	EXPECT_EQ(e.alien, 0u); // one socket
-	std::uint64_t need = 4096 + L * 544ull;
+	std::uint64_t need = 4096 + L * 1056ull;
 	EXPECT_EQ(e.need, need);
 	std::uint64_t count = div_up(need * 120, 100);
 	// mbuf 128 + data room 2176 = 2304, + 64 B mempool header = 2368 = 37
@@ -117,7 +117,7 @@ TEST(ConfigSizing, DefaultYaml)
 	// holds without a header). Memory: full slabs, then a short one.
 	std::uint64_t rem = count % 885;
 	expect_pool(e, count, 2368, 2 * MiB, 885, count / 885 * 2 * MiB + (rem ? 256 + rem * 2368 : 0),
-		    pool_overhead(1, L, 512, 1024, 256));
+		    pool_overhead(1, L, 1024, 2048, 256));
 }
 
 // fwd-single-socket.yaml: 2 ports x 2 queue pairs x 1024 descriptors,
@@ -263,4 +263,44 @@ TEST(ConfigSizing, HugepageShortfall)
 	ASSERT_EQ(load_string("pools: [{name: huge, count: 100000000, data_room: 9000}]\n", "h.yaml", c, errors), 0);
 	ASSERT_FALSE(c.warnings.empty());
 	EXPECT_NE(c.warnings.back().find("hugepages of 2 MiB on socket 0, only"), std::string::npos) << c.warnings.back();
+}
+
+// mempools: rules keep exactly the keys they set through a dump and back.
+TEST(ConfigExamples, MempoolRulesRoundTrip)
+{
+	const std::string text = "mempools:\n"
+				 "  - match: \"mb_pool_*\"\n"
+				 "    queue_size: off\n"
+				 "    debug: [track, sanity]\n"
+				 "    fault_injection: {every_n: 100, seed: 7}\n"
+				 "  - {match: mbuf_pool, queue_size: 512, batch: auto, shared_size: 64, alien_size: 32,\n"
+				 "     slab_objs: 16, no_alien: true}\n";
+	config c;
+	std::vector<std::string> errors;
+	ASSERT_EQ(load_string(text, "r.yaml", c, errors), 0) << (errors.empty() ? "" : errors[0]);
+	ASSERT_EQ(c.mempools.size(), 2u);
+	const mempool_rule &a = c.mempools[0], &b = c.mempools[1];
+	EXPECT_EQ(a.match, "mb_pool_*");
+	EXPECT_EQ(a.queue_size, 0u);
+	EXPECT_FALSE(a.batch.has_value());
+	EXPECT_FALSE(a.shared_size.has_value());
+	EXPECT_EQ(a.debug, std::uint32_t(SLUBQ_F_TRACK | SLUBQ_F_SANITY));
+	EXPECT_TRUE(a.faults);
+	EXPECT_EQ(a.fault_every_n, 100u);
+	EXPECT_EQ(a.fault_ppm, 0u);
+	EXPECT_EQ(a.fault_seed, 7u);
+	EXPECT_EQ(a.pos.line, 2u);
+	EXPECT_EQ(b.queue_size, 512u);
+	EXPECT_EQ(b.batch, 0u);
+	EXPECT_EQ(b.shared_size, 64u);
+	EXPECT_EQ(b.alien_size, 32u);
+	EXPECT_EQ(b.slab_objs, 16u);
+	EXPECT_EQ(b.no_alien, true);
+	EXPECT_FALSE(b.faults);
+	std::string first = dump(c);
+	config again;
+	ASSERT_EQ(load_string(first, "dump", again, errors), 0) << first;
+	EXPECT_EQ(dump(again), first);
+	EXPECT_NE(first.find("fault_injection: {every_n: 100, probability_ppm: 0, seed: 7}"), std::string::npos) << first;
+	EXPECT_EQ(first.find("shared_size", first.find("mb_pool_*")), first.find("shared_size: 64")) << first;
 }

@@ -37,7 +37,9 @@ inline std::string example(const std::string &name)
 inline const std::vector<std::string> &examples()
 {
 	static const std::vector<std::string> v = {"default.yaml", "fwd-single-socket.yaml",
-						   "pipeline-two-socket.yaml", "dma-heavy.yaml"};
+						   "pipeline-two-socket.yaml", "dma-heavy.yaml",
+						   "stock-testpmd.yaml",   "stock-l2fwd.yaml",
+						   "stock-ovs.yaml"};
 	return v;
 }
 

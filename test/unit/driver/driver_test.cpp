@@ -436,6 +436,42 @@ TEST(Driver, PerPoolOverrides)
 	rte_mempool_free(mp);
 }
 
+// What /slubq/info shows under "config": the sources that applied, in
+// order, and the environment's entries; forgotten with the pool.
+TEST(Driver, OriginOfTheTunables)
+{
+	slubq_pool_origin o;
+	slubq_pool_config own{};
+	own.queue_size = 128;
+	{
+		rte_mempool *mp = make_pool("t_orig", 10000, 64, 0, &own);
+		ASSERT_NE(mp, nullptr);
+		pool_guard g(mp);
+		ASSERT_EQ(slubq_pool_origin_get("mp:t_orig", &o), 0);
+		EXPECT_STREQ(o.sources, "defaults,pool_config");
+		EXPECT_STREQ(o.file, "");
+		EXPECT_STREQ(o.env, "");
+	}
+	EXPECT_EQ(slubq_pool_origin_get("mp:t_orig", &o), -ENOENT);
+	slubq_pool_config named{};
+	named.batch = 16;
+	ASSERT_EQ(slubq_pool_config_set("t_orig", &named), 0);
+	setenv("SLUBQ_MEMPOOL_CONFIG", "*:shared=96;other:queue=32;t_orig:alien=40", 1);
+	{
+		rte_mempool *mp = make_pool("t_orig", 10000, 64, 0);
+		ASSERT_NE(mp, nullptr);
+		pool_guard g(mp);
+		ASSERT_EQ(slubq_pool_origin_get("mp:t_orig", &o), 0);
+		EXPECT_STREQ(o.sources, "defaults,named,env");
+		EXPECT_STREQ(o.env, "*:shared=96;t_orig:alien=40");
+		EXPECT_EQ(info_of(mp).alien_size, 40u);
+	}
+	unsetenv("SLUBQ_MEMPOOL_CONFIG");
+	ASSERT_EQ(slubq_pool_config_set("t_orig", nullptr), 0);
+	EXPECT_EQ(slubq_pool_origin_get("mp:t_orig", &o), -ENOENT);
+	EXPECT_EQ(slubq_pool_origin_set("", &o), -EINVAL);
+}
+
 TEST(Driver, CacheLookupAndInfo)
 {
 	rte_mempool *ring = rte_mempool_create("t_ring", 64, 64, 0, 0, nullptr, nullptr, nullptr, nullptr,
