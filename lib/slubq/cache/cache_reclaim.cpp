@@ -26,31 +26,10 @@ bool claim_queue(lcore_queue *q)
 	       __atomic_compare_exchange_n(&q->claim, &h, process_token, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
 }
 
-// A process that died halfway through a magazine exchange leaves the
-// array both in the node and in its queue: the node's copy stands, the
-// queue lets go of it and gets a new array on its next use.
-bool queue_aliases_node(slubq_cache *c, lcore_queue *q)
-{
-	node *nd = c->nodes[q->socket];
-	node_lock(c, nd);
-	bool alias = node_holds_array(nd, q->objs);
-	if (alias) {
-		q->count = 0;
-		store_relaxed(q->size, 0u);
-		q->objs = nullptr;
-		q->capacity = 0;
-		store_release(q->active, std::uint8_t(0));
-	}
-	node_unlock(nd);
-	return alias;
-}
-
 // Everything in q (claimed, owner outside) into its node, in pieces that
 // leave the queue before the node sees them.
 std::uint32_t queue_empty_into_node(slubq_cache *c, lcore_queue *q)
 {
-	if (queue_aliases_node(c, q))
-		return 0;
 	node *nd = c->nodes[q->socket];
 	std::uint32_t cnt = std::min(q->count, q->capacity), total = 0;
 	void *piece[256];

@@ -144,19 +144,11 @@ void flush_oldest(slubq_cache *c, lcore_queue *q, std::uint32_t k)
 bool flush_exchange(slubq_cache *c, lcore_queue *q)
 {
 	node *nd = c->nodes[q->socket];
-	magazine full{q->objs, q->count, q->capacity}, e;
+	magazine e;
 	node_lock(c, nd);
 	bool ok = depot_reserve(nd, q->count, q->limit, e);
-	if (ok) {
-		// Listed in the depot, then let go of: a process dying in between
-		// leaves the array in both, and reclaim drops the queue's copy
-		// (queue_aliases_node()); never the other way round, which loses it.
-		depot_put_full(nd, full);
-		crash_order();
-		q->objs = e.objs;
-		q->capacity = e.capacity;
-		q->count = 0;
-	}
+	if (ok)
+		hand_full_to_depot(nd, q->objs, q->count, q->capacity, e);
 	node_unlock(nd);
 	if (ok)
 		c->stats[lcore_of(c, q)].flushes++;
@@ -182,16 +174,17 @@ bool refill_exchange(slubq_cache *c, lcore_queue *q, void **objs, std::uint32_t 
 		queue_pop(q, objs, cnt);
 		magazine f = d.full[d.nr_full - 1];
 		magazine old{q->objs, 0, q->capacity};
-		// The queue's, then unlisted from the depot, then our old array
-		// listed empty (crash_order()): a process dying in between leaves
-		// the magazine in both, and reclaim drops the queue's copy.
-		q->objs = f.objs;
-		q->capacity = f.capacity;
-		q->count = f.count;
-		crash_order();
+		// Unlisted from the depot, then the queue's (see magazine_move:
+		// never in two places), then our old array listed empty.
+		move_begin(nd, f, &q->objs);
 		d.nr_full--;
 		d.objs -= f.count;
 		crash_order();
+		q->objs = f.objs;
+		crash_order();
+		q->count = f.count;
+		q->capacity = f.capacity;
+		move_end(nd);
 		d.empty[d.nr_empty++] = old; // room checked above
 		d.exchanges++;
 	}

@@ -147,19 +147,6 @@ bool depot_reserve(node *nd, std::uint32_t count, std::uint32_t min_capacity, ma
 	       depot_take_empty(nd, min_capacity, e);
 }
 
-bool node_holds_array(const node *nd, void *const *objs)
-{
-	if (objs == nd->shared.objs)
-		return true;
-	for (std::uint32_t i = 0; i < nd->dep.nr_full && i < depot_slots; i++)
-		if (nd->dep.full[i].objs == objs)
-			return true;
-	for (std::uint32_t i = 0; i < nd->dep.nr_empty && i < depot_slots; i++)
-		if (nd->dep.empty[i].objs == objs)
-			return true;
-	return false;
-}
-
 void depot_put_full(node *nd, magazine m)
 {
 	depot &d = nd->dep;
@@ -284,12 +271,7 @@ bool alien_exchange(node *home, obj_stack &q)
 	magazine e;
 	if (!depot_reserve(home, q.count, q.size, e))
 		return false;
-	magazine full{q.objs, q.count, q.capacity};
-	q.objs = e.objs;
-	q.capacity = e.capacity;
-	q.count = 0;
-	crash_order();
-	depot_put_full(home, full);
+	hand_full_to_depot(home, q.objs, q.count, q.capacity, e);
 	return true;
 }
 

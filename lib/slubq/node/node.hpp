@@ -64,6 +64,17 @@ struct depot {
 	std::uint64_t exchanges; // arrays handed over
 };
 
+// A magazine on its way between the depot and a holder (an lcore queue's or
+// an alien queue's `objs` field), recorded under the node lock for the
+// few stores of the move. The holder lets go of an array before the depot
+// lists it, and takes one after the depot unlists it, so the array is never
+// in two places; a process that dies in between leaves the record, and
+// node_repair gives the magazine back to the depot unless the holder has it.
+struct magazine_move {
+	magazine m;
+	void ***holder; // nullptr: no move under way
+};
+
 struct node_stats {
 	std::uint64_t alien_received; // objects that came home from alien queues
 	std::uint64_t slabs_grown;
@@ -86,6 +97,7 @@ struct alignas(cache_line) node {
 	std::uint64_t mem_bytes;     // bytes of its slabs (elastic: its chunks)
 	obj_stack shared;
 	depot dep;                   // full and empty lcore queue arrays
+	magazine_move moving;        // see magazine_move
 	chunk *chunks;               // elastic chunks of this node
 	node_stats stats;
 	alien_queue alien[SLUBQ_MAX_SOCKETS]; // index: home socket (own index unused)
@@ -152,12 +164,37 @@ std::uint32_t depot_take(node *nd, void **out, std::uint32_t want);
 // allocated). False when the depot is full, the shared size has no room
 // for them, or there is no memory.
 bool depot_reserve(node *nd, std::uint32_t count, std::uint32_t min_capacity, magazine &e);
-// List full magazine m (room reserved). See the callers for which side of
-// a crash the array's former holder lets go of it.
+// List full magazine m (room reserved).
 void depot_put_full(node *nd, magazine m);
-// Does this array belong to the node's shared queue or depot (a process
-// died between listing it there and letting go of it)? Node lock held.
-bool node_holds_array(const node *nd, void *const *objs);
+// Record / end a magazine move (see magazine_move).
+SLUBQ_FAST void move_begin(node *nd, magazine m, void ***holder)
+{
+	nd->moving.m = m;
+	crash_order();
+	nd->moving.holder = holder;
+	crash_order();
+}
+SLUBQ_FAST void move_end(node *nd)
+{
+	crash_order();
+	nd->moving.holder = nullptr;
+}
+// A full array handed to the depot by its holder (an lcore or alien queue,
+// whose objs/count/capacity fields are given): the holder takes the empty
+// array e, lets go of the full one first, the depot lists it after.
+SLUBQ_FAST void hand_full_to_depot(node *nd, void **&objs, std::uint32_t &count, std::uint32_t &capacity,
+				   magazine e)
+{
+	magazine full{objs, count, capacity};
+	move_begin(nd, full, &objs);
+	count = 0;
+	crash_order();
+	objs = e.objs;
+	crash_order();
+	capacity = e.capacity;
+	depot_put_full(nd, full);
+	move_end(nd);
+}
 // Every object of the full magazines into its slab (shrink).
 void depot_to_slabs(slubq_cache *c, node *nd);
 // Call fn(objs, count) for every full magazine.

@@ -112,6 +112,17 @@ void node_repair(slubq_cache *c, node *nd)
 		d.objs += m.count;
 		d.full[nf++] = m;
 	}
+	// A magazine whose move was cut short belongs to the depot unless its
+	// holder took it (or never let go of it).
+	magazine_move &mv = nd->moving;
+	if (mv.holder != nullptr && *mv.holder != mv.m.objs && mv.m.objs != nullptr && nf < depot_slots &&
+	    arrays.insert(mv.m.objs).second) {
+		magazine m = mv.m;
+		m.count = compact(m.objs, std::min(m.count, m.capacity));
+		d.objs += m.count;
+		d.full[nf++] = m;
+	}
+	mv.holder = nullptr;
 	for (std::uint32_t i = 0; i < d.nr_empty; i++)
 		if (d.empty[i].objs != nullptr && arrays.insert(d.empty[i].objs).second)
 			d.empty[ne++] = magazine{d.empty[i].objs, 0, d.empty[i].capacity};
