@@ -140,6 +140,22 @@ int secondary_main(const char *prog, const char *prefix, const char *pool)
 	return rc;
 }
 
+// One random rte_mempool_get_bulk or put_bulk of 1..512 objects; `hands`
+// holds what the caller has (held of them), up to its size.
+template <typename Rng>
+void random_call(rte_mempool *mp, std::vector<void *> &hands, unsigned &held, Rng &rng)
+{
+	unsigned n = 1 + rng() % 512;
+	if (rng() & 1) {
+		if (held + n <= hands.size() && rte_mempool_get_bulk(mp, hands.data() + held, n) == 0)
+			held += n;
+	} else {
+		n = std::min(n, held);
+		rte_mempool_put_bulk(mp, hands.data() + held - n, n);
+		held -= n;
+	}
+}
+
 // Random rte_mempool_get_bulk/put_bulk of 1..512 objects, holding up to 1024.
 int secondary_traffic(const char *pool)
 {
@@ -155,15 +171,7 @@ int secondary_traffic(const char *pool)
 	unsigned held = 0;
 	__atomic_store_n(&st->started, 1u, __ATOMIC_RELEASE);
 	while (!__atomic_load_n(&st->stop, __ATOMIC_ACQUIRE)) {
-		unsigned n = 1 + rng() % 512;
-		if (rng() & 1) {
-			if (held + n <= hands.size() && rte_mempool_get_bulk(mp, hands.data() + held, n) == 0)
-				held += n;
-		} else {
-			n = std::min(n, held);
-			rte_mempool_put_bulk(mp, hands.data() + held - n, n);
-			held -= n;
-		}
+		random_call(mp, hands, held, rng);
 		__atomic_store_n(&st->held, held, __ATOMIC_RELAXED);
 		__atomic_add_fetch(&st->calls, 1, __ATOMIC_RELAXED);
 	}
@@ -290,15 +298,7 @@ void primary_traffic(rte_mempool *mp, unsigned ms, std::mt19937 &rng)
 	unsigned held = 0;
 	const std::uint64_t end = rte_get_timer_cycles() + ms * rte_get_timer_hz() / 1000;
 	while (rte_get_timer_cycles() < end) {
-		unsigned n = 1 + rng() % 512;
-		if (rng() & 1) {
-			if (held + n <= hands.size() && rte_mempool_get_bulk(mp, hands.data() + held, n) == 0)
-				held += n;
-		} else {
-			n = std::min(n, held);
-			rte_mempool_put_bulk(mp, hands.data() + held - n, n);
-			held -= n;
-		}
+		random_call(mp, hands, held, rng);
 	}
 	rte_mempool_put_bulk(mp, hands.data(), held);
 	rte_mempool_cache_flush(rte_mempool_default_cache(mp, rte_lcore_id()), mp);
