@@ -492,12 +492,11 @@ void free_slow(slubq_cache *c, lcore_queue *q, void *const *objs, std::uint32_t 
 	const unsigned self = q->socket;
 	for (std::uint32_t i = 0; i < n; i++) {
 		void *obj = objs[i];
-		const slab *s = slab_of(c->geo, obj);
-		if (SLUBQ_UNLIKELY(s->magic != slab_magic || s->owner != c)) {
+		if (SLUBQ_UNLIKELY(!slab_is_ours(c->geo, obj, c))) {
 			report_bad_object(c, obj, "free", "not an object of this cache (foreign pointer)");
 			continue;
 		}
-		unsigned home = s->socket;
+		unsigned home = slab_of(c->geo, obj)->socket;
 		hb.objs[home][hb.count[home]++] = obj;
 		if (hb.count[home] == home_batches::cap) {
 			if (home == self) {

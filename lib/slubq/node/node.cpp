@@ -213,11 +213,11 @@ void node_put_slabs(slubq_cache *c, node *nd, void *const *objs, std::uint32_t k
 	const geometry &g = c->geo;
 	for (std::uint32_t i = 0; i < k; i++) {
 		void *obj = objs[i];
-		slab *s = slab_of(g, obj);
-		if (SLUBQ_UNLIKELY(s->magic != slab_magic || s->owner != c)) {
+		if (SLUBQ_UNLIKELY(!slab_is_ours(g, obj, c))) {
 			report_bad_object(c, obj, "free", "not an object of this cache (foreign pointer)");
 			continue;
 		}
+		slab *s = slab_of(g, obj);
 		if (SLUBQ_UNLIKELY(s->socket != nd->socket)) {
 			report_bad_object(c, obj, "free", "object routed to the wrong node");
 			continue;
@@ -250,8 +250,7 @@ void node_put(slubq_cache *c, node *nd, void *const *objs, std::uint32_t k)
 	// They skip the bitmap, so check the slab header here (cheap, and it
 	// catches another cache's objects without debug).
 	for (std::uint32_t i = to_slabs; i < k; i++) {
-		const slab *s = slab_of(c->geo, objs[i]);
-		if (SLUBQ_UNLIKELY(s->magic != slab_magic || s->owner != c || s->socket != nd->socket)) {
+		if (SLUBQ_UNLIKELY(!slab_is_ours(c->geo, objs[i], c) || slab_of(c->geo, objs[i])->socket != nd->socket)) {
 			node_put_slabs(c, nd, objs + i, 1); // reports it
 			continue;
 		}
