@@ -96,6 +96,10 @@ int alloc_locked(slubq_cache *c, unsigned socket, void **objs, std::uint32_t n);
 void free_locked(slubq_cache *c, unsigned socket, void *const *objs, std::uint32_t n);
 // Apply published tunables / drain requests to the caller's own queue.
 void queue_pickup(slubq_cache *c, lcore_queue *q);
+// Move the k oldest objects of q to its node, in pieces that leave the
+// queue before the node sees them (crash_order()). Owner, or a reclaimer
+// holding the claim.
+void queue_to_node(slubq_cache *c, lcore_queue *q, std::uint32_t k);
 // Empty the caller's queue into its node.
 void queue_drain(slubq_cache *c, lcore_queue *q);
 

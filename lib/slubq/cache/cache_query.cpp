@@ -33,18 +33,12 @@ std::uint64_t alien_count(const slubq_cache *c, const node *nd)
 	return alien;
 }
 
-// Shared queue + full magazines, read without the lock.
-std::uint64_t queued_relaxed(const node *nd)
-{
-	return load_relaxed(nd->shared.count) + load_relaxed(nd->dep.objs);
-}
-
 // free bits + shared + alien objects of one node, without locks.
 void node_counts(const slubq_cache *c, const node *nd, std::uint64_t *free_bits, std::uint64_t *queued,
 		 std::uint64_t *total)
 {
 	*free_bits += load_relaxed(nd->free_objs);
-	*queued += queued_relaxed(nd) + alien_count(c, nd);
+	*queued += node_queued(nd) + alien_count(c, nd);
 	*total += load_relaxed(nd->nr_objs);
 }
 
@@ -210,7 +204,7 @@ int slubq_cache_get_info(const struct slubq_cache *c, struct slubq_cache_info *i
 		ni.slabs_empty = load_relaxed(nd->empty.count);
 		ni.objects = load_relaxed(nd->nr_objs);
 		ni.free_in_slabs = load_relaxed(nd->free_objs);
-		ni.shared_count = std::uint32_t(queued_relaxed(nd));
+		ni.shared_count = std::uint32_t(node_queued(nd));
 		ni.magazine_exchanges = load_relaxed(nd->dep.exchanges);
 		ni.reclaimed = load_relaxed(nd->stats.reclaimed);
 		ni.lock_repairs = load_relaxed(nd->stats.repairs);

@@ -6,7 +6,6 @@
 // argument in docs/design.md ("Nothing is stranded").
 #include <algorithm>
 #include <cinttypes>
-#include <cstring>
 #include <sched.h>
 #include <rte_pause.h>
 #include "cache/cache.hpp"
@@ -26,27 +25,14 @@ bool claim_queue(lcore_queue *q)
 	       __atomic_compare_exchange_n(&q->claim, &h, process_token, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
 }
 
-// Everything in q (claimed, owner outside) into its node, in pieces that
-// leave the queue before the node sees them.
+// Everything in q (claimed, owner outside) into its node.
 std::uint32_t queue_empty_into_node(slubq_cache *c, lcore_queue *q)
 {
-	node *nd = c->nodes[q->socket];
-	std::uint32_t cnt = std::min(q->count, q->capacity), total = 0;
-	void *piece[256];
-	while (cnt > 0) {
-		const std::uint32_t k = std::min<std::uint32_t>(cnt, 256);
-		std::memcpy(piece, q->objs + cnt - k, k * sizeof(void *));
-		cnt -= k;
-		q->count = cnt;
-		crash_order();
-		node_lock(c, nd);
-		node_put(c, nd, piece, k);
-		nd->stats.reclaimed += k;
-		node_unlock(nd);
-		total += k;
-	}
-	q->count = 0;
-	return total;
+	q->count = std::min(q->count, q->capacity); // a dead owner may have left it past its array
+	const std::uint32_t n = q->count;
+	queue_to_node(c, q, n);
+	__atomic_add_fetch(&c->nodes[q->socket]->stats.reclaimed, n, __ATOMIC_RELAXED);
+	return n;
 }
 
 } // namespace

@@ -116,25 +116,12 @@ void count_remote(const slubq_cache *c, lcore_stats &st, std::uint32_t sent_home
 		st.alien_flushes++;
 }
 
-// Flush the k oldest objects of q to its node (owner only). In pieces:
-// each piece leaves the queue before the node sees it (crash_order()).
+// Flush the k oldest objects of q to its node (owner only).
 void flush_oldest(slubq_cache *c, lcore_queue *q, std::uint32_t k)
 {
 	if (k == 0)
 		return;
-	node *nd = c->nodes[q->socket];
-	void *piece[256];
-	while (k > 0) {
-		const std::uint32_t m = std::min<std::uint32_t>(k, 256);
-		std::memcpy(piece, q->objs, m * sizeof(void *));
-		std::memmove(q->objs, q->objs + m, (q->count - m) * sizeof(void *));
-		q->count -= m;
-		k -= m;
-		crash_order();
-		node_lock(c, nd);
-		node_put(c, nd, piece, m);
-		node_unlock(nd);
-	}
+	queue_to_node(c, q, k);
 	c->stats[lcore_of(c, q)].flushes++;
 }
 
@@ -264,6 +251,23 @@ void queue_prepare(slubq_cache *c, lcore_queue *q)
 }
 
 } // namespace
+
+void queue_to_node(slubq_cache *c, lcore_queue *q, std::uint32_t k)
+{
+	node *nd = c->nodes[q->socket];
+	void *piece[256];
+	while (k > 0) {
+		const std::uint32_t m = std::min<std::uint32_t>(k, 256);
+		std::memcpy(piece, q->objs, m * sizeof(void *));
+		std::memmove(q->objs, q->objs + m, (q->count - m) * sizeof(void *));
+		q->count -= m;
+		k -= m;
+		crash_order();
+		node_lock(c, nd);
+		node_put(c, nd, piece, m);
+		node_unlock(nd);
+	}
+}
 
 void report_bad_object(slubq_cache *c, const void *obj, const char *what, const char *why)
 {

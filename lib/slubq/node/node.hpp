@@ -155,8 +155,12 @@ std::uint32_t alien_flush(slubq_cache *c, unsigned from, unsigned home);
 std::uint32_t alien_drain_to(slubq_cache *c, unsigned home);
 
 // --- magazines (node lock held) ---
-// Objects the node holds in queues: shared queue + full magazines.
-SLUBQ_FAST std::uint64_t node_queued(const node *nd) { return nd->shared.count + nd->dep.objs; }
+// Objects the node holds in queues: shared queue + full magazines. Relaxed
+// loads (plain on x86): exact under the lock, a snapshot for lock-free readers.
+SLUBQ_FAST std::uint64_t node_queued(const node *nd)
+{
+	return load_relaxed(nd->shared.count) + load_relaxed(nd->dep.objs);
+}
 // Copy up to want objects out of full magazines (emptied ones become empty).
 std::uint32_t depot_take(node *nd, void **out, std::uint32_t want);
 // Room in the depot for a full magazine of `count` objects, and an empty
