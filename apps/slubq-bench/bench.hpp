@@ -27,6 +27,24 @@ void register_pipeline(const options &o);
 void register_cold(const options &o);
 void register_elastic(const options &o);
 void register_malloc(const options &o);
+void register_sockets(const options &o);
+
+struct pool;
+// Objects per hand-off of the pipeline and xsocket cases (the variant).
+inline constexpr unsigned handoff_sizes[] = {512, 32};
+// A "pipeline" run of pool p named <case_name>/<objs>/<kind>: the measured
+// lcore allocates bursts of 32 and hands them to `worker` through a ring,
+// objs at a time; the worker frees them (pipeline_cases.cpp). Needs
+// register_pipeline() to have made the ring.
+void register_handoff(const char *case_name, const std::string &kind, pool *p, unsigned worker, unsigned objs);
+// A "local1" run of pool p named <case_name>/<bulk>x<keep>/<kind>: get
+// `keep` objects in bulks of `bulk` and put them back (local_cases.cpp).
+void register_get_put(const char *case_name, const std::string &kind, pool *p, unsigned bulk, unsigned keep);
+// The bulk x keep shapes of the local cases.
+struct shape {
+	unsigned bulk, keep;
+};
+inline constexpr shape local_shapes[] = {{1, 32}, {4, 128}, {32, 128}, {32, 512}};
 
 // Report "ns_per_obj" = seconds of the run / objects (the console prints it
 // as e.g. "2.1n"; the report converts it to ns).

@@ -14,10 +14,6 @@ namespace slubq_bench {
 
 namespace {
 
-struct shape {
-	unsigned bulk, keep;
-};
-constexpr shape shapes[] = {{1, 32}, {4, 128}, {32, 128}, {32, 512}};
 
 template <bool native>
 SLUBQ_FAST bool get_put(const pool &p, void **objs, unsigned bulk, unsigned keep)
@@ -83,6 +79,13 @@ auto local_fn(const pool *p, shape s, unsigned worker)
 
 } // namespace
 
+void register_get_put(const char *case_name, const std::string &kind, pool *p, unsigned bulk, unsigned keep)
+{
+	std::string variant = std::to_string(bulk) + "x" + std::to_string(keep);
+	benchmark::RegisterBenchmark(run_name(case_name, variant, kind).c_str(),
+				     local_fn(p, shape{bulk, keep}, RTE_MAX_LCORE));
+}
+
 void register_local(const options &o)
 {
 	for (unsigned n : {1u, 8u, 32u})
@@ -95,7 +98,7 @@ void register_local(const options &o)
 	for (int both = 0; both <= 1; both++) {
 		if (both && o.worker == RTE_MAX_LCORE)
 			break;
-		for (const shape &s : shapes)
+		for (const shape &s : local_shapes)
 			for (const auto &kind : all_kinds()) {
 				pool *p = shared_pool(kind, o.obj_size);
 				if (p == nullptr)

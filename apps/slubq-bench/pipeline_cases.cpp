@@ -2,14 +2,12 @@
 // Case "pipeline": the main lcore gets bursts of 32 and passes them through
 // an rte_ring to the worker lcore, which puts them back in bursts of 32:
 // every object is freed on another lcore than the one that allocated it.
-// The hand-off moves 512 objects at a time (16 bursts) through a ring of
-// 4096: handing over single bursts made the two lcores fall into lock-step
-// or not from one run to the next (3 to 16 ns/object for the same pool on
-// a 2-vCPU VM), which said more about the ring than about the pools.
-// Case "xsocket": the same on a simulated 2-socket topology (main lcore on
-// socket 0, worker on socket 1), slubq's native cache with its alien queues
-// (frees of socket-0 objects on socket 1 go home in batches) and without
-// (each free call takes the home node's lock), next to ring_mp_mc_c512.
+// Two hand-off sizes (the variant): 512 objects at a time (16 bursts) and
+// single bursts of 32, the RX-lcore -> worker pattern of client_server_mp
+// and most pipelines. Single bursts can make the two lcores fall into
+// lock-step or not from one run to the next (3 to 16 ns/object for the
+// same pool on a 2-vCPU VM): read the 32 hand-off over several repetitions.
+// The same runs on simulated sockets are case "xsocket" (socket_cases.cpp).
 #include "bench.hpp"
 #include "pools.hpp"
 
@@ -23,7 +21,7 @@ namespace slubq_bench {
 namespace {
 
 constexpr unsigned burst = 32;
-constexpr unsigned handoff_objs = 512; // per hand-off: 16 bursts
+constexpr unsigned max_handoff = 512;
 rte_ring *handoff;
 
 struct drain_args {
@@ -34,9 +32,9 @@ template <bool native>
 void drain_body(void *arg, const std::atomic<bool> &stop)
 {
 	const pool &p = *static_cast<drain_args *>(arg)->p;
-	void *objs[handoff_objs];
+	void *objs[max_handoff];
 	for (;;) {
-		unsigned n = rte_ring_sc_dequeue_burst(handoff, objs, handoff_objs, nullptr);
+		unsigned n = rte_ring_sc_dequeue_burst(handoff, objs, max_handoff, nullptr);
 		if (n != 0) {
 			for (unsigned i = 0; i < n; i += burst)
 				put<native>(p, objs + i, std::min(burst, n - i));
@@ -50,7 +48,7 @@ void drain_body(void *arg, const std::atomic<bool> &stop)
 }
 
 template <bool native>
-void run_pipeline(benchmark::State &st, const pool *p, unsigned worker)
+void run_pipeline(benchmark::State &st, const pool *p, unsigned worker, unsigned handoff_objs)
 {
 	drain_args args{p};
 	worker_loop w;
@@ -58,7 +56,7 @@ void run_pipeline(benchmark::State &st, const pool *p, unsigned worker)
 		st.SkipWithError("worker lcore busy");
 		return;
 	}
-	void *objs[handoff_objs];
+	void *objs[max_handoff];
 	bool failed = false;
 	for (auto _ : st) {
 		unsigned got = 0;
@@ -76,45 +74,15 @@ void run_pipeline(benchmark::State &st, const pool *p, unsigned worker)
 	per_object(st, double(st.iterations()) * handoff_objs);
 }
 
-void register_one(const char *case_name, const std::string &kind, pool *p, unsigned worker)
-{
-	auto fn = [p, worker](benchmark::State &st) {
-		with_api(*p, [&](auto native) { run_pipeline<decltype(native)::value>(st, p, worker); });
-	};
-	benchmark::RegisterBenchmark(run_name(case_name, "32", kind).c_str(), fn)->UseRealTime();
-}
-
-// slubq's native cache on a simulated 2-socket topology: lcore `main` on
-// socket 0, the worker on socket 1.
-pool *xsocket_pool(const char *kind, unsigned obj_size, unsigned main_lcore, unsigned worker, bool alien)
-{
-	int map[RTE_MAX_LCORE];
-	for (int &s : map)
-		s = 0;
-	map[main_lcore] = 0;
-	map[worker] = 1;
-	if (slubq_topology_simulate(2, map) != 0)
-		return nullptr;
-	slubq_cache_params prm;
-	slubq_cache_params_init(&prm);
-	std::string name = std::string("bx_") + (alien ? "alien" : "noalien");
-	prm.name = name.c_str();
-	prm.obj_size = obj_size;
-	prm.flags = SLUBQ_F_NO_MERGE | (alien ? 0 : SLUBQ_F_NO_ALIEN);
-	auto *p = new pool;
-	p->kind = kind;
-	p->cache = slubq_cache_create(&prm);
-	slubq_topology_reset();
-	if (p->cache == nullptr) {
-		delete p;
-		return nullptr;
-	}
-	warm_pool(*p, shared_pool_objs);
-	keep_pool(p);
-	return p;
-}
-
 } // namespace
+
+void register_handoff(const char *case_name, const std::string &kind, pool *p, unsigned worker, unsigned objs)
+{
+	auto fn = [p, worker, objs](benchmark::State &st) {
+		with_api(*p, [&](auto native) { run_pipeline<decltype(native)::value>(st, p, worker, objs); });
+	};
+	benchmark::RegisterBenchmark(run_name(case_name, std::to_string(objs), kind).c_str(), fn)->UseRealTime();
+}
 
 void register_pipeline(const options &o)
 {
@@ -127,17 +95,10 @@ void register_pipeline(const options &o)
 		std::fprintf(stderr, "slubq-bench: no ring: pipeline cases left out\n");
 		return;
 	}
-	for (const auto &kind : all_kinds())
-		if (pool *p = shared_pool(kind, o.obj_size))
-			register_one("pipeline", kind, p, o.worker);
-
-	if (pool *p = shared_pool(baseline_kind, o.obj_size))
-		register_one("xsocket", baseline_kind, p, o.worker);
-	const unsigned main_lcore = rte_get_main_lcore();
-	if (pool *p = xsocket_pool("slubq_native_alien", o.obj_size, main_lcore, o.worker, true))
-		register_one("xsocket", p->kind, p, o.worker);
-	if (pool *p = xsocket_pool("slubq_native_noalien", o.obj_size, main_lcore, o.worker, false))
-		register_one("xsocket", p->kind, p, o.worker);
+	for (unsigned objs : handoff_sizes)
+		for (const auto &kind : all_kinds())
+			if (pool *p = shared_pool(kind, o.obj_size))
+				register_handoff("pipeline", kind, p, o.worker, objs);
 }
 
 } // namespace slubq_bench

@@ -138,6 +138,7 @@ struct slubq_stats {
 	uint64_t locked_ops;     /**< calls without an lcore queue (non-EAL threads, debug) */
 	uint64_t debug_errors;   /**< problems found by the debug checks */
 	uint64_t injected_faults;/**< allocations failed on purpose */
+	uint64_t node_locks;     /**< node lock acquisitions, every node (cache-wide only) */
 };
 
 /** Per-node (per-socket) state. */
@@ -148,12 +149,13 @@ struct slubq_node_info {
 	uint64_t objects;       /**< objects in its slabs */
 	uint64_t free_in_slabs; /**< free bits */
 	uint32_t shared_count, shared_size;
-	uint32_t alien_count;   /**< objects waiting in its alien queues */
+	uint32_t alien_count;   /**< objects of other sockets waiting here: its alien queues and its lcores' alien buffers */
 	uint32_t alien_size;
 	uint64_t mem_bytes;     /**< memory of its slabs (elastic: memzones) */
 	uint64_t magazine_exchanges; /**< lcore queue arrays handed over whole */
 	uint64_t reclaimed;     /**< objects taken back from parked lcore queues */
 	uint64_t lock_repairs;  /**< locks taken over from processes that died holding them */
+	uint64_t lock_acquisitions; /**< times its lock was taken (any path, any process) */
 };
 
 /** Snapshot of a cache. */

@@ -24,6 +24,16 @@ enum fast_flags : std::uint32_t {
 	FAST_CHECK_REMOTE = 1u << 0,
 };
 
+// Remote objects freed by one lcore, an array per home socket, owner only
+// (no lock: the reclaim protocol covers them with the lcore's queue). An
+// array that reaches the alien size goes home whole, as a magazine the
+// home's lcores refill from (cache/cache_alien.cpp). Arrays are allocated
+// on their home socket at first use, as big as the lcore's queue array, so
+// that a home lcore can take one in exchange for its own.
+struct alignas(cache_line) lcore_alien {
+	obj_stack home[SLUBQ_MAX_SOCKETS]; // index: home socket (own index unused)
+};
+
 struct tunables {
 	std::uint32_t queue_size;
 	std::uint32_t batch;
@@ -74,6 +84,7 @@ struct alignas(slubq::cache_line) slubq_cache {
 	slubq::node *nodes[SLUBQ_MAX_SOCKETS];
 	slubq::lcore_stats stats[RTE_MAX_LCORE];
 	slubq::lcore_queue queues[RTE_MAX_LCORE];
+	slubq::lcore_alien aliens[RTE_MAX_LCORE];
 };
 static_assert(std::is_standard_layout_v<slubq_cache>);
 static_assert(offsetof(slubq_cache, name) == slubq::cache_line, "hot fields alone in the first line");
@@ -100,8 +111,6 @@ void queue_pickup(slubq_cache *c, lcore_queue *q);
 // queue before the node sees them (crash_order()). Owner, or a reclaimer
 // holding the claim.
 void queue_to_node(slubq_cache *c, lcore_queue *q, std::uint32_t k);
-// Empty the caller's queue into its node.
-void queue_drain(slubq_cache *c, lcore_queue *q);
 
 // Is obj a well-formed object of c? (slab magic, owner, slot). Reports and
 // counts the problem when not.
@@ -114,6 +123,21 @@ std::uint64_t reclaim_queues(slubq_cache *c);
 void queue_wait_unclaimed(lcore_queue *q);
 // Ask every lcore queue to pick up tunables at its next slow path.
 void request_pickup(slubq_cache *c);
+
+// --- per-lcore alien buffers (cache/cache_alien.cpp; owner, or a reclaimer
+// holding the lcore's claim) ---
+// lcore lc's buffer for `home`, allocated on first use; nullptr when the
+// cache sends remote frees straight home (SLUBQ_F_NO_ALIEN) or no memory.
+obj_stack *alien_buffer(slubq_cache *c, const lcore_queue *q, unsigned lc, unsigned home);
+// Send lcore lc's buffer for `home` home (one home node lock; O(1) when the
+// home's depot takes it as a magazine). Returns objects sent.
+std::uint32_t alien_buffer_send(slubq_cache *c, unsigned lc, unsigned home);
+// Every buffer of lcore lc home. Returns objects sent.
+std::uint32_t alien_buffers_home(slubq_cache *c, unsigned lc);
+// Objects in lcore lc's buffers (lock-free snapshot).
+std::uint64_t alien_buffered(const slubq_cache *c, unsigned lc);
+// Free the arrays (cache destruction).
+void alien_buffers_free(slubq_cache *c);
 
 // Report a problem found in the object path (counted in dbg.errors).
 void report_bad_object(slubq_cache *c, const void *obj, const char *what, const char *why);

@@ -179,6 +179,7 @@ void free_cache_memory(slubq_cache *c)
 {
 	for (unsigned lc = 0; lc < RTE_MAX_LCORE; lc++)
 		rte_free(c->queues[lc].objs);
+	alien_buffers_free(c);
 	for (unsigned s = 0; s < c->nr_sockets; s++) {
 		if (c->nodes[s] == nullptr)
 			continue;

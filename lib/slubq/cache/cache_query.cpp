@@ -22,14 +22,18 @@ std::uint64_t queued_in_lcores(const slubq_cache *c)
 	return n;
 }
 
-// Objects in the alien queues of nd (no lock: readers never wait on a
-// process that may have died holding one; exact once the holders are quiet).
+// Objects in the alien queues of nd and the alien buffers of its lcores
+// (no lock: readers never wait on a process that may have died holding
+// one; exact once the holders are quiet).
 std::uint64_t alien_count(const slubq_cache *c, const node *nd)
 {
 	std::uint64_t alien = 0;
 	for (unsigned h = 0; h < c->nr_sockets; h++)
 		if (h != nd->socket)
 			alien += load_relaxed(nd->alien[h].q.count);
+	for (unsigned lc = 0; lc < RTE_MAX_LCORE; lc++)
+		if (load_relaxed(c->queues[lc].active) && load_relaxed(c->queues[lc].socket) == nd->socket)
+			alien += alien_buffered(c, lc);
 	return alien;
 }
 
@@ -151,6 +155,7 @@ int slubq_cache_stats(const struct slubq_cache *c, int lcore, struct slubq_stats
 			s->slabs_grown += load_relaxed(ns.slabs_grown);
 			s->slabs_freed += load_relaxed(ns.slabs_freed);
 			s->locked_ops += load_relaxed(ns.locked_ops);
+			s->node_locks += load_relaxed(ns.lock_acquisitions);
 		}
 		s->debug_errors = load_relaxed(c->dbg.errors);
 		s->injected_faults = load_relaxed(c->dbg.injected);
@@ -208,6 +213,7 @@ int slubq_cache_get_info(const struct slubq_cache *c, struct slubq_cache_info *i
 		ni.magazine_exchanges = load_relaxed(nd->dep.exchanges);
 		ni.reclaimed = load_relaxed(nd->stats.reclaimed);
 		ni.lock_repairs = load_relaxed(nd->stats.repairs);
+		ni.lock_acquisitions = load_relaxed(nd->stats.lock_acquisitions);
 		ni.shared_size = load_relaxed(nd->shared.size);
 		ni.mem_bytes = load_relaxed(nd->mem_bytes);
 		ni.alien_count = alien;

@@ -25,14 +25,16 @@ bool claim_queue(lcore_queue *q)
 	       __atomic_compare_exchange_n(&q->claim, &h, process_token, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
 }
 
-// Everything in q (claimed, owner outside) into its node.
+// Everything in q and its alien buffers (claimed, owner outside) into
+// their nodes.
 std::uint32_t queue_empty_into_node(slubq_cache *c, lcore_queue *q)
 {
 	q->count = std::min(q->count, q->capacity); // a dead owner may have left it past its array
 	const std::uint32_t n = q->count;
 	queue_to_node(c, q, n);
-	__atomic_add_fetch(&c->nodes[q->socket]->stats.reclaimed, n, __ATOMIC_RELAXED);
-	return n;
+	const std::uint32_t a = alien_buffers_home(c, unsigned(q - c->queues));
+	__atomic_add_fetch(&c->nodes[q->socket]->stats.reclaimed, n + a, __ATOMIC_RELAXED);
+	return n + a;
 }
 
 } // namespace
@@ -43,7 +45,8 @@ std::uint64_t reclaim_queues(slubq_cache *c)
 	unsigned n = 0;
 	for (unsigned lc = 0; lc < RTE_MAX_LCORE; lc++) {
 		lcore_queue *q = &c->queues[lc];
-		if (load_acquire(q->active) && load_relaxed(q->count) != 0 && claim_queue(q))
+		if (load_acquire(q->active) && (load_relaxed(q->count) != 0 || alien_buffered(c, lc) != 0) &&
+		    claim_queue(q))
 			claimed[n++] = q;
 	}
 	if (n == 0)

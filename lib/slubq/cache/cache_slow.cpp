@@ -206,6 +206,34 @@ void queue_take(slubq_cache *c, lcore_queue *q, void *const *objs, std::uint32_t
 	queue_push(q, objs, m);
 }
 
+// The socket whose objects an lcore of `socket` keeps in its queue: its
+// own, unless the cache is fixed and has no memory there (a pool
+// populated on the NIC's socket, workers on both). Such an lcore adopts
+// the socket with memory nearest to it (the same real socket first, else
+// the one holding most objects) and behaves as one of its lcores: it
+// refills its queue from that node in batches, and its frees of that
+// socket's objects stay in its queue instead of going home one alien
+// batch at a time (no ping-pong). Decided once, at the queue's first use.
+unsigned serving_socket(const slubq_cache *c, unsigned socket)
+{
+	if (c->src.kind != SLUBQ_SOURCE_FIXED || load_relaxed(c->nodes[socket]->nr_objs) != 0)
+		return socket;
+	unsigned best = socket;
+	std::uint64_t best_objs = 0;
+	for (unsigned s = 0; s < c->nr_sockets; s++) {
+		std::uint64_t n = load_relaxed(c->nodes[s]->nr_objs);
+		if (n == 0)
+			continue;
+		if (c->topo.real_socket[s] == c->topo.real_socket[socket])
+			return s;
+		if (n > best_objs) {
+			best = s;
+			best_objs = n;
+		}
+	}
+	return best;
+}
+
 // First use of a cache by an lcore: allocate its pointer array.
 bool queue_activate(slubq_cache *c, lcore_queue *q)
 {
@@ -219,7 +247,7 @@ bool queue_activate(slubq_cache *c, lcore_queue *q)
 	if (limit == 0)
 		return false;
 	std::uint32_t cap = std::max<std::uint32_t>(limit, 64);
-	unsigned socket = c->topo.lcore_socket[lc];
+	unsigned socket = serving_socket(c, c->topo.lcore_socket[lc]);
 	auto **objs = static_cast<void **>(rte_malloc_socket("slubq_queue", cap * sizeof(void *), cache_line,
 							     c->nodes[socket]->real_socket));
 	if (objs == nullptr)
@@ -289,12 +317,6 @@ bool check_object(slubq_cache *c, const void *obj, const char *what)
 	return true;
 }
 
-void queue_drain(slubq_cache *c, lcore_queue *q)
-{
-	if (q->active && q->count)
-		flush_oldest(c, q, q->count);
-}
-
 void queue_pickup(slubq_cache *c, lcore_queue *q)
 {
 	for (;;) {
@@ -322,8 +344,9 @@ void queue_pickup(slubq_cache *c, lcore_queue *q)
 				}
 			}
 			std::uint32_t drain = load_relaxed(c->drain_gen);
-			if (drain != q->seen_drain) {
+			if (drain != q->seen_drain || limit == 0) {
 				flush_oldest(c, q, q->count);
+				alien_buffers_home(c, lcore_of(c, q));
 				q->seen_drain = drain;
 			}
 			if (q->count > limit)
@@ -458,8 +481,9 @@ int alloc_slow(slubq_cache *c, lcore_queue *q, void **objs, std::uint32_t n)
 		rc = debug_alloc(c, lc, objs, n, __builtin_return_address(0));
 	} else {
 		rc = alloc_via_queue(c, q, objs, n, st);
-		// Short: objects parked in queues of lcores not using them come back.
-		if (rc == -ENOBUFS && reclaim_queues(c) > 0)
+		// Short: objects waiting in our own alien buffers go home, and
+		// objects parked in queues of lcores not using them come back.
+		if (rc == -ENOBUFS && alien_buffers_home(c, lc) + reclaim_queues(c) > 0)
 			rc = alloc_via_queue(c, q, objs, n, st);
 	}
 	if (rc == 0) {
@@ -491,9 +515,12 @@ void free_slow(slubq_cache *c, lcore_queue *q, void *const *objs, std::uint32_t 
 		queue_take(c, q, objs, n);
 		return;
 	}
-	// Several sockets: local objects into the queue, remote ones towards home.
+	// Several sockets: local objects into the queue, remote ones into this
+	// lcore's alien buffer for their home (cache/cache_alien.cpp), or
+	// towards home in batches when there is none.
 	home_batches hb;
 	const unsigned self = q->socket;
+	std::uint32_t buffered = 0;
 	for (std::uint32_t i = 0; i < n; i++) {
 		void *obj = objs[i];
 		if (SLUBQ_UNLIKELY(!slab_is_ours(c->geo, obj, c))) {
@@ -501,6 +528,16 @@ void free_slow(slubq_cache *c, lcore_queue *q, void *const *objs, std::uint32_t 
 			continue;
 		}
 		unsigned home = slab_of(c->geo, obj)->socket;
+		if (home != self) {
+			if (obj_stack *b = alien_buffer(c, q, lc, home)) {
+				b->objs[b->count] = obj;
+				crash_order(); // the slot before the count: never a stale pointer counted
+				if (++b->count >= b->size)
+					alien_buffer_send(c, lc, home);
+				buffered++;
+				continue;
+			}
+		}
 		hb.objs[home][hb.count[home]++] = obj;
 		if (hb.count[home] == home_batches::cap) {
 			if (home == self) {
@@ -512,6 +549,7 @@ void free_slow(slubq_cache *c, lcore_queue *q, void *const *objs, std::uint32_t 
 			hb.count[home] = 0;
 		}
 	}
+	st.alien_sent += buffered;
 	for (unsigned h = 0; h < c->nr_sockets; h++) {
 		if (hb.count[h] == 0)
 			continue;

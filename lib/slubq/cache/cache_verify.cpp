@@ -3,9 +3,9 @@
 //  - each slab: magic, owner, socket == its node, nr_free == popcount,
 //    no bit set past nr_objs, on the list its counts call for;
 //  - each node: list lengths, object and free counts add up;
-//  - each queued object (lcore, shared, alien queues): an object of a slab
+//  - each queued object (lcore, shared, alien queues, lcore alien buffers): an object of a slab
 //    of this cache, allocated in its bitmap, held once, and in a queue of
-//    the right socket (lcore/shared: local; alien[h]: homed at h).
+//    the right socket (lcore/shared: local; alien[h], buffer[h]: homed at h).
 #include <cinttypes>
 #include <cstdarg>
 #include <cstdio>
@@ -206,6 +206,15 @@ extern "C" int slubq_cache_verify(struct slubq_cache *c, char *buf, size_t len)
 		std::snprintf(where, sizeof(where), "lcore %u queue", lc);
 		for (std::uint32_t i = 0; i < q.count && i < q.capacity; i++)
 			check_queued(c, q.objs[i], where, q.socket, r, slabs);
+		for (unsigned h = 0; h < c->nr_sockets; h++) {
+			const obj_stack &b = c->aliens[lc].home[h];
+			if (b.count > b.capacity || (b.count != 0 && h == q.socket))
+				r.add("lcore %u alien buffer for socket %u: count %u, capacity %u", lc, h, b.count,
+				      b.capacity);
+			std::snprintf(where, sizeof(where), "lcore %u alien buffer for socket %u", lc, h);
+			for (std::uint32_t i = 0; i < b.count && i < b.capacity; i++)
+				check_queued(c, b.objs[i], where, h, r, slabs);
+		}
 	}
 	// Debug metadata (object states, red zones of free objects) agrees.
 	debug_verify(c, [&](const char *msg) { r.add("%s", msg); });

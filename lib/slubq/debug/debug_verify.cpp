@@ -14,7 +14,7 @@ namespace slubq {
 
 namespace {
 
-// Every object held by a queue (shared, alien, lcore): free but out of its slab.
+// Every object held by a queue (shared, alien, lcore, lcore alien buffer): free but out of its slab.
 std::unordered_set<const void *> queued_objects(const slubq_cache *c)
 {
 	std::unordered_set<const void *> q;
@@ -30,6 +30,10 @@ std::unordered_set<const void *> queued_objects(const slubq_cache *c)
 	for (const lcore_queue &lq : c->queues)
 		if (lq.active)
 			q.insert(lq.objs, lq.objs + std::min(lq.count, lq.capacity));
+	for (const lcore_alien &la : c->aliens)
+		for (const obj_stack &b : la.home)
+			if (b.objs != nullptr)
+				q.insert(b.objs, b.objs + std::min(b.count, b.capacity));
 	return q;
 }
 

@@ -262,24 +262,25 @@ namespace {
 
 // A full alien queue goes home whole: its array becomes a full magazine of
 // the home node (whose lock the caller holds) and an empty array of at
-// least the queue's size takes its place. The freeing lcore then never
-// writes into lines the home node's allocating lcores read. False when the
-// home node has no room.
-bool alien_exchange(node *home, obj_stack &q)
+// least min_capacity takes its place. The freeing lcore then never writes
+// into lines the home node's allocating lcores read. False when the home
+// node has no room.
+bool alien_exchange(node *home, obj_stack &q, std::uint32_t min_capacity)
 {
 	magazine e;
-	if (!depot_reserve(home, q.count, q.size, e))
+	if (!depot_reserve(home, q.count, min_capacity, e))
 		return false;
 	hand_full_to_depot(home, q.objs, q.count, q.capacity, e);
 	return true;
 }
 
-// Send a whole alien queue home (both locks held).
-void alien_send_home(slubq_cache *c, node *dest, obj_stack &q)
+} // namespace
+
+void alien_send_home(slubq_cache *c, node *dest, obj_stack &q, std::uint32_t min_capacity)
 {
 	const std::uint32_t n = q.count;
 	dest->stats.alien_received += n;
-	if (alien_exchange(dest, q))
+	if (alien_exchange(dest, q, min_capacity))
 		return;
 	// Copy path: the queue lets go of the objects before the node takes
 	// them (a process dying in between loses them, never duplicates them).
@@ -287,8 +288,6 @@ void alien_send_home(slubq_cache *c, node *dest, obj_stack &q)
 	crash_order();
 	node_put(c, dest, q.objs, n);
 }
-
-} // namespace
 
 std::uint32_t alien_put(slubq_cache *c, unsigned from, unsigned home, void *const *objs, std::uint32_t k)
 {
@@ -301,7 +300,7 @@ std::uint32_t alien_put(slubq_cache *c, unsigned from, unsigned home, void *cons
 		// Full: the whole queue goes home in one batch, under one lock.
 		node_lock(c, dest);
 		sent += a.q.count;
-		alien_send_home(c, dest, a.q);
+		alien_send_home(c, dest, a.q, a.q.size);
 		if (k > a.q.size) {
 			// Bigger than the alien queue itself (or queue size 0): straight home.
 			node_put(c, dest, objs, k);
@@ -329,7 +328,7 @@ std::uint32_t alien_flush(slubq_cache *c, unsigned from, unsigned home)
 	std::uint32_t n = a.q.count;
 	if (n) {
 		node_lock(c, dest);
-		alien_send_home(c, dest, a.q);
+		alien_send_home(c, dest, a.q, a.q.size);
 		node_unlock(dest);
 		a.flushes++;
 	}

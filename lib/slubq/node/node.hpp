@@ -83,6 +83,7 @@ struct node_stats {
 	std::uint64_t remote_given;   // objects handed to other sockets' lcores
 	std::uint64_t repairs;        // locks taken over from dead processes
 	std::uint64_t reclaimed;      // objects taken back from parked lcore queues
+	std::uint64_t lock_acquisitions; // node_lock calls (written under the lock)
 };
 
 struct alignas(cache_line) node {
@@ -118,6 +119,7 @@ SLUBQ_FAST void node_lock(slubq_cache *c, node *nd)
 {
 	if (SLUBQ_UNLIKELY(plock_acquire(nd->lock)))
 		node_repair(c, nd);
+	nd->stats.lock_acquisitions++;
 }
 SLUBQ_FAST void node_unlock(node *nd) { plock_release(nd->lock); }
 SLUBQ_FAST void alien_lock(alien_queue &a)
@@ -151,6 +153,11 @@ void node_put_slabs(slubq_cache *c, node *nd, void *const *objs, std::uint32_t k
 std::uint32_t alien_put(slubq_cache *c, unsigned from, unsigned home, void *const *objs, std::uint32_t k);
 // Send alien queue (from -> home) home now. Returns objects sent.
 std::uint32_t alien_flush(slubq_cache *c, unsigned from, unsigned home);
+// Send the objects of stack q (an alien queue or an lcore's alien buffer,
+// held by the caller) home to dest, whose lock the caller holds: the whole
+// array as a full magazine when the depot has room (an empty array of at
+// least min_capacity comes back), else copied into the node.
+void alien_send_home(slubq_cache *c, node *dest, obj_stack &q, std::uint32_t min_capacity);
 // Send every alien queue that holds objects of `home` home.
 std::uint32_t alien_drain_to(slubq_cache *c, unsigned home);
 

@@ -150,6 +150,7 @@ rte_tel_data *node_dict(const slubq_node_info &n)
 	rte_tel_data_add_dict_u64(d, "magazine_exchanges", n.magazine_exchanges);
 	rte_tel_data_add_dict_u64(d, "reclaimed", n.reclaimed);
 	rte_tel_data_add_dict_u64(d, "lock_repairs", n.lock_repairs);
+	rte_tel_data_add_dict_u64(d, "lock_acquisitions", n.lock_acquisitions);
 	return d;
 }
 
@@ -265,6 +266,7 @@ constexpr counter counters[] = {
 	{"locked_ops", &slubq_stats::locked_ops, false},
 	{"debug_errors", &slubq_stats::debug_errors, false},
 	{"injected_faults", &slubq_stats::injected_faults, false},
+	{"node_locks", &slubq_stats::node_locks, false},
 };
 
 // Bytes of `"name":value,` in DPDK's JSON output.

@@ -202,11 +202,11 @@ INFO_INTS = ['refcnt', 'flags', 'obj_size', 'align', 'slot_size', 'slab_size', '
              'batch', 'shared_size', 'alien_size', 'mem_limit', 'sockets', 'objects', 'available', 'in_use',
              'in_queues', 'mem_bytes']
 NODE_INTS = ['slabs_partial', 'slabs_full', 'slabs_empty', 'objects', 'free_in_slabs', 'shared_count',
-             'shared_size', 'alien_count', 'alien_size', 'mem_bytes']
+             'shared_size', 'alien_count', 'alien_size', 'mem_bytes', 'lock_acquisitions']
 LCORE_COUNTERS = ['alloc_fast', 'alloc_slow', 'free_fast', 'free_slow', 'refills', 'flushes', 'alien_sent',
                   'alien_flushes', 'remote_allocs', 'alloc_fail']
 TOTAL_COUNTERS = LCORE_COUNTERS + ['alien_received', 'slabs_grown', 'slabs_freed', 'locked_ops',
-                                   'debug_errors', 'injected_faults']
+                                   'debug_errors', 'injected_faults', 'node_locks']
 
 
 def check_info(ck, name, info):
