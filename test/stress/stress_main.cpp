@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// slubq-stress [EAL args --] [--duration S] [--lcores N] [--debug] [--faults PPM] [--reclaim]
+// slubq-stress [EAL args --] [--duration S] [--lcores N] [--sockets S] [--debug] [--faults PPM] [--reclaim]
 //
-// A simulated two-socket machine: N lcores (default 8) mapped onto two CPUs
-// (--lcores=(0-N-1)@(a,b)), the first half socket 0, the rest socket 1.
+// A simulated machine of S sockets (default 2, at most 4): N lcores
+// (default 8) mapped onto two CPUs (--lcores=(0-N-1)@(a,b)), split into S
+// equal blocks, one per socket (with 4 sockets, every free to another
+// lcore's socket goes through an alien buffer of one of three homes).
 // Worker lcores allocate, stamp and pass objects through rings and free
 // them (stress_worker.cpp); the main lcore changes queue, batch, shared and
 // alien sizes and shrinks the cache every few milliseconds, and watches for
@@ -15,6 +17,7 @@
 // again, and the main lcore shrinking every step: objects keep coming back
 // from parked queues while their owners start and stop. At the end the
 // main lcore gets every object in one call (nothing stranded).
+#include <algorithm>
 #include <chrono>
 #include <cinttypes>
 #include <cstdio>
@@ -42,6 +45,7 @@ namespace {
 struct options {
 	double duration = 10;
 	unsigned lcores = 8;
+	unsigned sockets = 2;
 	bool debug = false;
 	unsigned faults_ppm = 0;
 	bool reclaim = false;
@@ -49,7 +53,7 @@ struct options {
 
 [[noreturn]] void usage(const char *prog)
 {
-	std::fprintf(stderr, "usage: %s [EAL args --] [--duration S] [--lcores N] [--debug] [--faults PPM] [--reclaim]\n",
+	std::fprintf(stderr, "usage: %s [EAL args --] [--duration S] [--lcores N] [--sockets S] [--debug] [--faults PPM] [--reclaim]\n",
 		     prog);
 	std::exit(2);
 }
@@ -68,6 +72,8 @@ options parse(int argc, char **argv, const char *prog)
 			o.duration = std::atof(value());
 		else if (a == "--lcores")
 			o.lcores = unsigned(std::atoi(value()));
+		else if (a == "--sockets")
+			o.sockets = unsigned(std::atoi(value()));
 		else if (a == "--debug")
 			o.debug = true;
 		else if (a == "--faults")
@@ -77,7 +83,8 @@ options parse(int argc, char **argv, const char *prog)
 		else
 			usage(prog);
 	}
-	if (o.duration <= 0 || o.lcores < 3 || o.lcores > RTE_MAX_LCORE || o.faults_ppm > 1000000)
+	if (o.duration <= 0 || o.lcores < 3 || o.lcores > RTE_MAX_LCORE || o.faults_ppm > 1000000 ||
+	    o.sockets < 1 || o.sockets > 4 || o.sockets > o.lcores)
 		usage(prog);
 	return o;
 }
@@ -219,7 +226,10 @@ int main(int argc, char **argv)
 		std::printf("slubq-stress: needs at least 3 lcores\n");
 		return 1;
 	}
-	slubq_topology_simulate(2, nullptr);
+	if (slubq_topology_simulate(o.sockets, nullptr) != 0) {
+		std::printf("slubq-stress: cannot simulate %u sockets: %s\n", o.sockets, rte_strerror(rte_errno));
+		return 1;
+	}
 	static shared_state sh; // large: not on the stack
 	void *fixed_mem = nullptr;
 	sh.cache = make_cache(o, &fixed_mem);
@@ -305,6 +315,10 @@ int main(int argc, char **argv)
 	std::printf("slubq-stress: %.2f M ops/s (allocations + frees), %" PRIu64 " remote frees sent home from alien queues, %" PRIu64
 		    " failed allocations (injected faults, or the --reclaim pool ran dry)\n",
 		    double(sum.allocated + sum.freed) / secs / 1e6, cs.alien_received, sum.alloc_fail);
+	std::printf("slubq-stress: %" PRIu64 " remote frees into alien buffers/queues, %" PRIu64
+		    " sent home, %" PRIu64 " node locks (%.2f per 1000 objects)\n",
+		    cs.alien_sent, cs.alien_flushes, cs.node_locks,
+		    1000.0 * double(cs.node_locks) / double(std::max<std::uint64_t>(sum.allocated + sum.freed, 1)));
 	std::printf("slubq-stress: total %" PRIu64 ", available %" PRIu64 ", IDs %s, debug errors %" PRIu64
 		    ", verify %s\n",
 		    total, avail, ids_ok ? "match" : "MISMATCH", cs.debug_errors, problems == 0 ? "ok" : "FAILED");

@@ -112,6 +112,19 @@ TEST_F(TelemetrySocket, ExactValuesForKnownTraffic)
 	EXPECT_EQ(lw["free_fast"].get<std::uint64_t>() + lw["free_slow"].get<std::uint64_t>(), 40u);
 	EXPECT_EQ(stats["total"]["alloc_fast"], lw["alloc_fast"]);
 	EXPECT_EQ(stats["lcores"].size(), 1u) << stats.dump();
+	// Node-lock counters: per node in info, cache-wide in stats, the native values.
+	slubq_stats cs;
+	ASSERT_EQ(slubq_cache_stats(c, -1, &cs), 0);
+	std::uint64_t node_sum = 0;
+	for (unsigned s = 0; s < ci.nr_sockets; s++) {
+		json n = info["nodes"][std::to_string(s)];
+		ASSERT_TRUE(n.contains("lock_acquisitions")) << n.dump();
+		EXPECT_EQ(n["lock_acquisitions"], ci.node[s].lock_acquisitions);
+		node_sum += n["lock_acquisitions"].get<std::uint64_t>();
+	}
+	EXPECT_GT(cs.node_locks, 0u); // the worker's first refill
+	EXPECT_EQ(node_sum, cs.node_locks);
+	EXPECT_EQ(stats["total"]["node_locks"], cs.node_locks);
 
 	// Through slubq-top's sampler: the same numbers.
 	snapshot s = take_snapshot(cl, "ut_tel_exact");
@@ -133,6 +146,8 @@ TEST_F(TelemetrySocket, ExactValuesForKnownTraffic)
 	}, &more);
 	EXPECT_EQ(cl.query("/slubq/info,ut_tel_exact")["lcores"][std::to_string(w)]["size"], 16);
 	EXPECT_EQ(cl.query("/slubq/info,ut_tel_exact")["in_use"], 0);
+	// The smaller queue flushed to the node: more node locks.
+	EXPECT_GT(cl.query("/slubq/stats,ut_tel_exact")["total"]["node_locks"].get<std::uint64_t>(), cs.node_locks);
 	EXPECT_THROW(cl.query("/slubq/set,ut_tel_exact,batch=17"), command_error);
 	EXPECT_EQ(slubq_cache_destroy(c), 0);
 	EXPECT_THROW(cl.query("/slubq/info,ut_tel_exact"), command_error);
