@@ -110,6 +110,8 @@ protected:
 	}
 	void TearDown() override
 	{
+		if (cache != nullptr)
+			slubq_cache_destroy(cache); // also after a failed ASSERT
 		slubq_topology_reset();
 		rte_free(mem);
 	}
@@ -134,6 +136,7 @@ protected:
 		return p;
 	}
 	std::vector<unsigned> workers;
+	slubq_cache *cache = nullptr;
 	void *mem = nullptr;
 };
 
@@ -148,6 +151,7 @@ TEST_F(Sockets, RemoteAllocationCachesInTheQueue)
 	slubq_cache_params p = params("t_sock_remote", 256, 64);
 	slubq_cache *c = slubq_cache_create(&p);
 	ASSERT_NE(c, nullptr);
+	cache = c;
 	const std::uint32_t n = 4096;
 	size_t min_chunk, align;
 	ssize_t len = slubq_cache_calc_mem_size(&p, n, 0, &min_chunk, &align);
@@ -198,7 +202,6 @@ TEST_F(Sockets, RemoteAllocationCachesInTheQueue)
 	expect_verify_clean(c);
 	expect_whole_pool_gettable(c);
 	expect_verify_clean(c);
-	slubq_cache_destroy(c);
 }
 
 // Four lcores allocate on their sockets and free what another one
@@ -217,6 +220,7 @@ TEST_P(RemoteFrees, ExactCountsNothingLostNothingDuplicated)
 	const std::uint32_t n = 16384, alien = 128, per_round = 500; // not a multiple of the alien size: some wait
 	slubq_cache *c = slubq_test::make_fixed(params("t_sock_frees", 256, alien), n, &mem);
 	ASSERT_NE(c, nullptr);
+	cache = c;
 	ASSERT_EQ(slubq_cache_total(c), n);
 	const std::uint64_t locks_before = node_locks(c);
 	EXPECT_EQ(locks_before, node_lock_sum(c));
@@ -279,7 +283,6 @@ TEST_P(RemoteFrees, ExactCountsNothingLostNothingDuplicated)
 	EXPECT_GT(alien_waiting(c), 0u);
 	expect_whole_pool_gettable(c);
 	expect_verify_clean(c);
-	slubq_cache_destroy(c);
 }
 
 INSTANTIATE_TEST_SUITE_P(Simulated, RemoteFrees, ::testing::Values(2u, 4u),
@@ -292,6 +295,7 @@ TEST_F(Sockets, ShrinkEmptiesAlienBuffers)
 	simulate(2, {1, 1, 1, 1});
 	slubq_cache *c = slubq_test::make_fixed(params("t_sock_shrink", 256, 256), 4096, &mem);
 	ASSERT_NE(c, nullptr);
+	cache = c;
 	const std::uint64_t total = slubq_cache_total(c);
 	// A worker of socket 1 allocates 100; it and the main lcore (socket 0)
 	// each free 50 of another socket: 50 wait in each one's buffer.
@@ -332,7 +336,6 @@ TEST_F(Sockets, ShrinkEmptiesAlienBuffers)
 	EXPECT_EQ(slubq_cache_available(c), total);
 	expect_whole_pool_gettable(c);
 	expect_verify_clean(c);
-	slubq_cache_destroy(c);
 }
 
 // The node-lock counters: per node in node info, cache-wide in stats
@@ -344,6 +347,7 @@ TEST_F(Sockets, NodeLockCountersGrow)
 	p.source = SLUBQ_SOURCE_ELASTIC;
 	slubq_cache *c = slubq_cache_create(&p);
 	ASSERT_NE(c, nullptr);
+	cache = c;
 	slubq_cache_info before, after;
 	ASSERT_EQ(slubq_cache_get_info(c, &before), 0);
 	EXPECT_EQ(node_locks(c), node_lock_sum(c));
@@ -365,5 +369,4 @@ TEST_F(Sockets, NodeLockCountersGrow)
 	slubq_cache_shrink(c);
 	EXPECT_EQ(slubq_cache_available(c), slubq_cache_total(c));
 	expect_verify_clean(c);
-	slubq_cache_destroy(c);
 }
