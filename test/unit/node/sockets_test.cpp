@@ -370,3 +370,36 @@ TEST_F(Sockets, NodeLockCountersGrow)
 	EXPECT_EQ(slubq_cache_available(c), slubq_cache_total(c));
 	expect_verify_clean(c);
 }
+
+// An lcore whose allocation fails sends its own alien buffers home first:
+// the objects it freed for another socket are not lost to it.
+TEST_F(Sockets, FailedAllocationSendsOwnAlienBuffersHome)
+{
+	simulate(2, {1, 1, 1, 1});
+	slubq_cache *c = slubq_test::make_fixed(params("t_sock_own", 1024, 1024), 1024, &mem);
+	ASSERT_NE(c, nullptr);
+	cache = c;
+	const std::uint64_t total = slubq_cache_total(c);
+	std::vector<void *> all(total);
+	ASSERT_EQ(slubq::alloc(c, all.data(), std::uint32_t(total)), 0); // the main lcore, socket 0
+	std::vector<void *> local, remote;
+	for (void *o : all)
+		(slubq::slab_of(c->geo, o)->socket == 0 ? local : remote).push_back(o);
+	ASSERT_FALSE(remote.empty());
+	ASSERT_LT(remote.size(), 1024u); // below the alien size: they stay in our buffer
+	for (std::size_t i = 0; i < remote.size(); i += burst)
+		slubq::free(c, remote.data() + i, std::uint32_t(std::min<std::size_t>(burst, remote.size() - i)));
+	slubq::free(c, local.data(), std::uint32_t(local.size()));
+	slubq_cache_info info;
+	ASSERT_EQ(slubq_cache_get_info(c, &info), 0);
+	EXPECT_EQ(info.node[0].alien_count, remote.size());
+	EXPECT_EQ(slubq_cache_available(c), total);
+	// Every object again, from the same lcore: its buffer must go home first.
+	ASSERT_EQ(slubq::alloc(c, all.data(), std::uint32_t(total)), 0);
+	EXPECT_EQ(std::set<void *>(all.begin(), all.end()).size(), total);
+	ASSERT_EQ(slubq_cache_get_info(c, &info), 0);
+	EXPECT_EQ(info.node[0].alien_count, 0u);
+	slubq::free(c, all.data(), std::uint32_t(total));
+	EXPECT_EQ(slubq_cache_available(c), total);
+	expect_verify_clean(c);
+}
