@@ -134,6 +134,9 @@ obj_stack *alien_buffer(slubq_cache *c, const lcore_queue *q, unsigned lc, unsig
 std::uint32_t alien_buffer_send(slubq_cache *c, unsigned lc, unsigned home);
 // Every buffer of lcore lc home. Returns objects sent.
 std::uint32_t alien_buffers_home(slubq_cache *c, unsigned lc);
+// A tuned alien size reaches lc's buffers (at its pickup): those at or
+// over it go home.
+void alien_buffers_retune(slubq_cache *c, unsigned lc);
 // Objects in lcore lc's buffers (lock-free snapshot).
 std::uint64_t alien_buffered(const slubq_cache *c, unsigned lc);
 // Free the arrays (cache destruction).

@@ -349,6 +349,7 @@ void queue_pickup(slubq_cache *c, lcore_queue *q)
 				alien_buffers_home(c, lcore_of(c, q));
 				q->seen_drain = drain;
 			}
+			alien_buffers_retune(c, lcore_of(c, q));
 			if (q->count > limit)
 				flush_oldest(c, q, q->count - limit);
 			q->limit = limit;

@@ -93,8 +93,15 @@ def test_set(ck, tel):
     r = tel.query('/slubq/set,tel_flows,alien=32')
     info = tel.query('/slubq/info,tel_flows')
     ck.check(r.get('value') == 32 and info['alien_size'] == 32 and
-             all(n['alien_size'] == 32 and n['alien_count'] <= 32 for n in info['nodes'].values()),
+             all(n['alien_size'] == 32 for n in info['nodes'].values()),
              'set alien=32 resizes the alien queues', info['nodes'])
+    # alien_count: the node's alien queue and its lcores' alien buffers
+    # (one lcore per socket here), each below 32 once the lcores took the
+    # new size at their next slow path.
+    small = wait_for(lambda: all(n['alien_count'] <= 2 * 32
+                                 for n in tel.query('/slubq/info,tel_flows')['nodes'].values()), 5)
+    ck.check(small, 'the lcores\' alien buffers take alien=32',
+             tel.query('/slubq/info,tel_flows')['nodes'])
     r = tel.query('/slubq/set,tel_flows,limit=64m')
     ck.check(r.get('value') == 64 << 20 and tel.query('/slubq/info,tel_flows')['mem_limit'] == 64 << 20,
              'set limit=64m (size suffix)', r)

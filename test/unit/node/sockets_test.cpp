@@ -403,3 +403,32 @@ TEST_F(Sockets, FailedAllocationSendsOwnAlienBuffersHome)
 	EXPECT_EQ(slubq_cache_available(c), total);
 	expect_verify_clean(c);
 }
+
+// A tuned alien size reaches the lcores' buffers at their next slow path:
+// a buffer already over it goes home then (not only at its next send).
+TEST_F(Sockets, TunedAlienSizeReachesTheBuffers)
+{
+	simulate(2, {1, 1, 1, 1});
+	slubq_cache *c = slubq_test::make_fixed(params("t_sock_tune", 256, 256), 4096, &mem);
+	ASSERT_NE(c, nullptr);
+	cache = c;
+	std::vector<job> jobs(1);
+	jobs[0].c = c;
+	jobs[0].allocs = 101;
+	run_all({workers[0]}, jobs); // socket 1's objects
+	ASSERT_EQ(jobs[0].rc, 0);
+	slubq::free(c, jobs[0].got.data(), 100); // into the main lcore's buffer for socket 1
+	slubq_cache_info info;
+	ASSERT_EQ(slubq_cache_get_info(c, &info), 0);
+	ASSERT_EQ(info.node[0].alien_count, 100u);
+	ASSERT_EQ(slubq_cache_set(c, SLUBQ_TUNE_ALIEN_SIZE, 32), 0);
+	slubq::free(c, jobs[0].got.data() + 100, 1); // the next slow path
+	ASSERT_EQ(slubq_cache_get_info(c, &info), 0);
+	EXPECT_EQ(info.alien_size, 32u);
+	EXPECT_EQ(info.node[0].alien_count, 1u);
+	slubq_stats st;
+	ASSERT_EQ(slubq_cache_stats(c, -1, &st), 0);
+	EXPECT_EQ(st.alien_received, 100u);
+	EXPECT_EQ(slubq_cache_available(c), slubq_cache_total(c));
+	expect_verify_clean(c);
+}
