@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 // A cache on the fixed source, populated with exactly n objects from one
-// rte_malloc buffer (spread over the cache's sockets). For tests.
+// rte_malloc buffer (spread over the cache's sockets, or all on logical
+// socket `socket`). For tests.
 #pragma once
 
 #include <cstdint>
@@ -11,14 +12,14 @@ namespace slubq_test {
 
 // NULL (nothing left behind) on failure; else *buf is the memory to
 // rte_free after the cache is destroyed.
-inline slubq_cache *make_fixed(const slubq_cache_params &p, std::uint32_t n, void **buf)
+inline slubq_cache *make_fixed(const slubq_cache_params &p, std::uint32_t n, void **buf, int socket = -1)
 {
 	size_t min_chunk, align;
 	ssize_t mem = slubq_cache_calc_mem_size(&p, n, 0, &min_chunk, &align);
 	slubq_cache *c = mem > 0 ? slubq_cache_create(&p) : nullptr;
 	*buf = c != nullptr ? rte_malloc(nullptr, size_t(mem), align) : nullptr;
 	if (*buf == nullptr ||
-	    slubq_cache_populate(c, *buf, RTE_BAD_IOVA, size_t(mem), -1, n, nullptr, nullptr) != int(n)) {
+	    slubq_cache_populate(c, *buf, RTE_BAD_IOVA, size_t(mem), socket, n, nullptr, nullptr) != int(n)) {
 		if (c != nullptr)
 			slubq_cache_destroy(c);
 		rte_free(*buf);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// slubq-stress [EAL args --] [--duration S] [--lcores N] [--sockets S] [--debug] [--faults PPM] [--reclaim]
+// slubq-stress [EAL args --] [--duration S] [--lcores N] [--sockets S] [--memory-on S] [--debug] [--faults PPM] [--reclaim]
 //
 // A simulated machine of S sockets (default 2, at most 4): N lcores
 // (default 8) mapped onto two CPUs (--lcores=(0-N-1)@(a,b)), split into S
@@ -17,6 +17,11 @@
 // again, and the main lcore shrinking every step: objects keep coming back
 // from parked queues while their owners start and stop. At the end the
 // main lcore gets every object in one call (nothing stranded).
+//
+// --memory-on S: a fixed cache whose memory is all on logical socket S
+// (a pool populated on the NIC's socket): the other sockets' lcores adopt
+// it, fill their queues from it and keep what they free of it. At the end
+// the main lcore gets every object in one call.
 #include <algorithm>
 #include <chrono>
 #include <cinttypes>
@@ -49,11 +54,12 @@ struct options {
 	bool debug = false;
 	unsigned faults_ppm = 0;
 	bool reclaim = false;
+	int memory_on = -1; // -1: elastic (or, with --reclaim, fixed on every socket)
 };
 
 [[noreturn]] void usage(const char *prog)
 {
-	std::fprintf(stderr, "usage: %s [EAL args --] [--duration S] [--lcores N] [--sockets S] [--debug] [--faults PPM] [--reclaim]\n",
+	std::fprintf(stderr, "usage: %s [EAL args --] [--duration S] [--lcores N] [--sockets S] [--memory-on S] [--debug] [--faults PPM] [--reclaim]\n",
 		     prog);
 	std::exit(2);
 }
@@ -74,6 +80,8 @@ options parse(int argc, char **argv, const char *prog)
 			o.lcores = unsigned(std::atoi(value()));
 		else if (a == "--sockets")
 			o.sockets = unsigned(std::atoi(value()));
+		else if (a == "--memory-on")
+			o.memory_on = std::atoi(value());
 		else if (a == "--debug")
 			o.debug = true;
 		else if (a == "--faults")
@@ -84,7 +92,7 @@ options parse(int argc, char **argv, const char *prog)
 			usage(prog);
 	}
 	if (o.duration <= 0 || o.lcores < 3 || o.lcores > RTE_MAX_LCORE || o.faults_ppm > 1000000 ||
-	    o.sockets < 1 || o.sockets > 4 || o.sockets > o.lcores)
+	    o.sockets < 1 || o.sockets > 4 || o.sockets > o.lcores || o.memory_on >= int(o.sockets))
 		usage(prog);
 	return o;
 }
@@ -125,6 +133,10 @@ void start_eal(int argc, char **argv, options &o)
 
 // Objects of the --reclaim cache: fewer than the rings and queues can hold.
 constexpr std::uint32_t reclaim_objects = 16384;
+// Objects of a --memory-on cache without --reclaim: more than they hold.
+constexpr std::uint32_t fixed_objects = 262144;
+
+bool fixed_source(const options &o) { return o.reclaim || o.memory_on >= 0; }
 
 slubq_cache *make_cache(const options &o, void **buf)
 {
@@ -136,14 +148,14 @@ slubq_cache *make_cache(const options &o, void **buf)
 	p.queue_size = 128;
 	p.alien_size = 64;
 	*buf = nullptr;
-	if (o.reclaim) {
+	if (fixed_source(o)) {
 		p.source = SLUBQ_SOURCE_FIXED;
-		return slubq_test::make_fixed(p, reclaim_objects, buf);
+		return slubq_test::make_fixed(p, o.reclaim ? reclaim_objects : fixed_objects, buf, o.memory_on);
 	}
 	return slubq_cache_create(&p);
 }
 
-// --reclaim: every object at once, from the main lcore, then back.
+// Fixed caches: every object at once, from the main lcore, then back.
 bool all_gettable(slubq_cache *c)
 {
 	std::uint64_t total = slubq_cache_total(c);
@@ -252,9 +264,10 @@ int main(int argc, char **argv)
 		}
 		sh.workers[sh.nr_workers++] = lc;
 	}
-	std::printf("slubq-stress: %u lcores (%u workers) on %u simulated sockets, %.0f s%s%s\n", rte_lcore_count(),
+	std::printf("slubq-stress: %u lcores (%u workers) on %u simulated sockets, %.0f s%s%s%s\n", rte_lcore_count(),
 		    sh.nr_workers, slubq_topology_sockets(), o.duration, o.debug ? ", debug checks on" : "",
-		    o.faults_ppm ? ", fault injection on" : "");
+		    o.faults_ppm ? ", fault injection on" : "",
+		    o.memory_on >= 0 ? ", fixed pool on one socket only (--memory-on)" : "");
 	std::fflush(stdout);
 
 	const auto t0 = clock_type::now();
@@ -325,8 +338,8 @@ int main(int argc, char **argv)
 	if (problems)
 		std::printf("%s", report);
 	std::printf("slubq-stress: %" PRIu64 " lost, %" PRIu64 " duplicated\n", lost, sum.duplicated);
-	bool gettable = !o.reclaim || all_gettable(sh.cache);
-	if (o.reclaim) {
+	bool gettable = !fixed_source(o) || all_gettable(sh.cache);
+	if (fixed_source(o)) {
 		slubq_cache_info info;
 		std::uint64_t reclaimed = 0;
 		if (slubq_cache_get_info(sh.cache, &info) == 0)
