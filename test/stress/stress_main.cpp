@@ -92,7 +92,7 @@ options parse(int argc, char **argv, const char *prog)
 			usage(prog);
 	}
 	if (o.duration <= 0 || o.lcores < 3 || o.lcores > RTE_MAX_LCORE || o.faults_ppm > 1000000 ||
-	    o.sockets < 1 || o.sockets > 4 || o.sockets > o.lcores || o.memory_on >= int(o.sockets))
+	    o.sockets < 1 || o.sockets > 4 || o.sockets > o.lcores || o.memory_on < -1 || o.memory_on >= int(o.sockets))
 		usage(prog);
 	return o;
 }
