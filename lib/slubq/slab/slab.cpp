@@ -83,13 +83,13 @@ bool cheaper(const cost &a, const cost &b)
 // The slab size that wastes least (see geometry_make in slab.hpp), or 0.
 std::uint64_t pick_least_waste(std::uint32_t stride, std::uint32_t align, std::uint32_t meta_size,
 			       std::uint64_t pg_limit, std::uint64_t pick_max, std::uint64_t count,
-			       std::uint32_t min_slabs)
+			       std::uint32_t min_slabs, bool compact_ok)
 {
 	std::uint64_t hi = pg_limit != 0 ? pg_limit : max_slab;
 	std::uint64_t best = 0;
 	cost best_cost{};
 	for (std::uint64_t size = 4096; size <= hi; size <<= 1) {
-		auto [n, how] = fit(size, stride, align, meta_size, true);
+		auto [n, how] = fit(size, stride, align, meta_size, compact_ok);
 		if (n == 0)
 			continue;
 		if (best != 0 && count != 0 && (count + n - 1) / n < min_slabs)
@@ -126,7 +126,7 @@ int geometry_make(geometry &g, std::uint32_t stride, std::uint32_t obj_offset, s
 	const bool compact_ok = pick_max != 0; // a fixed source told how many objects (slab.hpp)
 	std::uint64_t size;
 	if (slab_size == 0 && slab_objs == 0 && pick_max != 0) {
-		size = pick_least_waste(stride, align, meta_size, pg_limit, pick_max, count, min_slabs);
+		size = pick_least_waste(stride, align, meta_size, pg_limit, pick_max, count, min_slabs, compact_ok);
 		if (size == 0)
 			return fail(EINVAL); // no slab within the page (or 1 GiB) holds one object
 	} else if (slab_size != 0) {
