@@ -80,29 +80,55 @@ bool cheaper(const cost &a, const cost &b)
 	return static_cast<unsigned __int128>(a.bytes) * b.per < static_cast<unsigned __int128>(b.bytes) * a.per;
 }
 
-// The slab size that wastes least (see geometry_make in slab.hpp), or 0.
-std::uint64_t pick_least_waste(std::uint32_t stride, std::uint32_t align, std::uint32_t meta_size,
-			       std::uint64_t pg_limit, std::uint64_t pick_max, std::uint64_t count,
-			       std::uint32_t min_slabs, bool compact_ok)
+struct pick {
+	std::uint64_t size = 0; // 0: none
+	cost c{};
+	slab_layout how = LAYOUT_FULL;
+};
+
+// The slab size that wastes least in one layout (compact: only sizes where
+// it holds more than the full header).
+pick pick_as(slab_layout how, std::uint32_t stride, std::uint32_t align, std::uint32_t meta_size,
+	     std::uint64_t pg_limit, std::uint64_t pick_max, std::uint64_t count, std::uint32_t min_slabs)
 {
 	std::uint64_t hi = pg_limit != 0 ? pg_limit : max_slab;
-	std::uint64_t best = 0;
-	cost best_cost{};
+	pick best;
+	best.how = how;
 	for (std::uint64_t size = 4096; size <= hi; size <<= 1) {
-		auto [n, how] = fit(size, stride, align, meta_size, compact_ok);
-		if (n == 0)
-			continue;
-		if (best != 0 && count != 0 && (count + n - 1) / n < min_slabs)
-			break; // larger slabs only make fewer
-		cost c = cost_of(size, n, layout_for(n, align, meta_size, how).first_off, stride, count);
-		if (best == 0 || cheaper(c, best_cost)) {
-			best = size;
-			best_cost = c;
+		std::uint32_t full = fit_as(size, stride, align, meta_size, LAYOUT_FULL);
+		std::uint32_t n = how == LAYOUT_FULL ? full : fit_as(size, stride, align, meta_size, how);
+		if (n != 0 && (how == LAYOUT_FULL || n > full)) {
+			if (best.size != 0 && count != 0 && (count + n - 1) / n < min_slabs)
+				break; // larger slabs only make fewer
+			cost c = cost_of(size, n, layout_for(n, align, meta_size, how).first_off, stride, count);
+			if (best.size == 0 || cheaper(c, best.c)) {
+				best.size = size;
+				best.c = c;
+			}
 		}
-		if (size >= pick_max)
+		if (n != 0 && size >= pick_max)
 			break; // the first size that holds an object may be past pick_max
 	}
 	return best;
+}
+
+// The slab size and layout that waste least (see geometry_make in
+// slab.hpp). Compact only where it needs at least one slot's memory less
+// than the best full layout (for count 0: less per object): a few bytes of
+// a short slab's header are not worth the line split.
+pick pick_least_waste(std::uint32_t stride, std::uint32_t align, std::uint32_t meta_size, std::uint64_t pg_limit,
+		      std::uint64_t pick_max, std::uint64_t count, std::uint32_t min_slabs, bool compact_ok)
+{
+	pick full = pick_as(LAYOUT_FULL, stride, align, meta_size, pg_limit, pick_max, count, min_slabs);
+	if (!compact_ok)
+		return full;
+	pick compact = pick_as(LAYOUT_COMPACT, stride, align, meta_size, pg_limit, pick_max, count, min_slabs);
+	if (compact.size == 0)
+		return full;
+	if (full.size == 0)
+		return compact;
+	bool worth = count != 0 ? compact.c.bytes + stride <= full.c.bytes : cheaper(compact.c, full.c);
+	return worth ? compact : full;
 }
 } // namespace
 
@@ -125,10 +151,13 @@ int geometry_make(geometry &g, std::uint32_t stride, std::uint32_t obj_offset, s
 	std::memset(&g, 0, sizeof(g));
 	const bool compact_ok = pick_max != 0; // a fixed source told how many objects (slab.hpp)
 	std::uint64_t size;
+	bool picked_full = false;
 	if (slab_size == 0 && slab_objs == 0 && pick_max != 0) {
-		size = pick_least_waste(stride, align, meta_size, pg_limit, pick_max, count, min_slabs, compact_ok);
-		if (size == 0)
+		pick pk = pick_least_waste(stride, align, meta_size, pg_limit, pick_max, count, min_slabs, compact_ok);
+		if (pk.size == 0)
 			return fail(EINVAL); // no slab within the page (or 1 GiB) holds one object
+		size = pk.size;
+		picked_full = pk.how == LAYOUT_FULL;
 	} else if (slab_size != 0) {
 		if (!is_pow2(slab_size) || slab_size < 4096 || slab_size > max_slab)
 			return fail(EINVAL);
@@ -149,7 +178,7 @@ int geometry_make(geometry &g, std::uint32_t stride, std::uint32_t obj_offset, s
 	}
 	if (pg_limit != 0 && size > pg_limit)
 		return fail(EINVAL);
-	auto [n, how] = fit(size, stride, align, meta_size, compact_ok);
+	auto [n, how] = fit(size, stride, align, meta_size, compact_ok && !picked_full);
 	if (n == 0)
 		return fail(EINVAL);
 	if (slab_objs != 0 && n > slab_objs) {

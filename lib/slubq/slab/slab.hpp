@@ -38,15 +38,18 @@ constexpr std::uint32_t slab_magic = 0x51ab51ab;
 // whole header and bitmap in these 128 bytes.
 //
 // Compact: one cache line holding the header and a bitmap of up to 192
-// objects, for fixed sources only, and only where the 64 bytes it saves
-// make room for one more object (a page's tail after its last object is
-// under 128 B: 2 MiB = 151 x 13888 + 64). It gives up the line split: the
+// objects, for fixed sources told their count only, and only where the 64
+// bytes it saves make room for one more object (a page's tail after its
+// last object is under 128 B: 2 MiB = 151 x 13888 + 64) and that saves the
+// pool at least one slot's memory (geometry_make). It gives up the line split: the
 // links, counts and bitmap written under the node lock share the line that
 // every free reads, so a free may miss on it while another lcore takes
 // objects from the slab. It also keeps no `from` (fixed sources have none)
-// and no IOVA (slab_iova asks the EAL). Such slabs hold at most 192
-// objects of over 10 KiB, where one line miss per batch is small next to
-// the objects' own misses.
+// and no IOVA (slab_iova asks the EAL). The line is written under the
+// node lock only, which the lists' users take anyway; what it costs is a
+// miss for a free path that reads the slab without the lock (remote
+// check, slab_is_ours). mbuf pools (hundreds of objects per 2 MiB slab)
+// never get it.
 enum slab_layout : std::uint8_t { LAYOUT_FULL = 0, LAYOUT_COMPACT = 1 };
 constexpr std::uint32_t compact_max_objs = 192;
 
@@ -152,8 +155,10 @@ struct geometry {
 //   the smaller slab. min_slabs > 1 (with count): only sizes that cut
 //   count objects into at least that many slabs (so that they can be
 //   spread over that many sockets), unless none does.
-// With pick_max != 0 (a fixed source told its count) a slab whose full
-// header would cost it an object takes the compact one instead (slab above).
+// With pick_max != 0 (a fixed source told its count) slabs may take the
+// compact header (above): in the pick, only where that needs at least one
+// slot's memory less for the count than the best full layout; with a
+// given slab size, where it holds one object more.
 int geometry_make(geometry &g, std::uint32_t stride, std::uint32_t obj_offset,
 		  std::uint32_t obj_size, std::uint32_t align, std::uint32_t slab_objs,
 		  std::uint64_t slab_size, std::uint64_t pg_limit, std::uint32_t meta_size,
