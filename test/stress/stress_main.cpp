@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 // slubq-stress [EAL args --] [--duration S] [--lcores N] [--debug] [--faults PPM] [--reclaim]
+//              [--compact]
 //
 // A simulated two-socket machine: N lcores (default 8) mapped onto two CPUs
 // (--lcores=(0-N-1)@(a,b)), the first half socket 0, the rest socket 1.
@@ -15,6 +16,10 @@
 // again, and the main lcore shrinking every step: objects keep coming back
 // from parked queues while their owners start and stop. At the end the
 // main lcore gets every object in one call (nothing stranded).
+//
+// --compact (with --reclaim): 13888-byte objects in a fixed cache told its
+// count, whose 2 MiB slabs take the one-line compact header (151 objects
+// each, slab/slab.hpp): the same checks on that layout.
 #include <chrono>
 #include <cinttypes>
 #include <cstdio>
@@ -45,11 +50,13 @@ struct options {
 	bool debug = false;
 	unsigned faults_ppm = 0;
 	bool reclaim = false;
+	bool compact = false;
 };
 
 [[noreturn]] void usage(const char *prog)
 {
-	std::fprintf(stderr, "usage: %s [EAL args --] [--duration S] [--lcores N] [--debug] [--faults PPM] [--reclaim]\n",
+	std::fprintf(stderr, "usage: %s [EAL args --] [--duration S] [--lcores N] [--debug] [--faults PPM] [--reclaim] "
+		     "[--compact]\n",
 		     prog);
 	std::exit(2);
 }
@@ -74,10 +81,12 @@ options parse(int argc, char **argv, const char *prog)
 			o.faults_ppm = unsigned(std::atoi(value()));
 		else if (a == "--reclaim")
 			o.reclaim = true;
+		else if (a == "--compact")
+			o.compact = true;
 		else
 			usage(prog);
 	}
-	if (o.duration <= 0 || o.lcores < 3 || o.lcores > RTE_MAX_LCORE || o.faults_ppm > 1000000)
+	if (o.duration <= 0 || o.lcores < 3 || (o.compact && !o.reclaim) || o.lcores > RTE_MAX_LCORE || o.faults_ppm > 1000000)
 		usage(prog);
 	return o;
 }
@@ -118,6 +127,7 @@ void start_eal(int argc, char **argv, options &o)
 
 // Objects of the --reclaim cache: fewer than the rings and queues can hold.
 constexpr std::uint32_t reclaim_objects = 16384;
+constexpr std::uint32_t compact_objects = 2000; // 13 full slabs of 151 and a short one
 
 slubq_cache *make_cache(const options &o, void **buf)
 {
@@ -131,6 +141,12 @@ slubq_cache *make_cache(const options &o, void **buf)
 	*buf = nullptr;
 	if (o.reclaim) {
 		p.source = SLUBQ_SOURCE_FIXED;
+		if (o.compact) {
+			p.obj_size = 13888;
+			p.align = 64;
+			p.expected_objs = compact_objects;
+			return slubq_test::make_fixed(p, compact_objects, buf);
+		}
 		return slubq_test::make_fixed(p, reclaim_objects, buf);
 	}
 	return slubq_cache_create(&p);
@@ -226,6 +242,16 @@ int main(int argc, char **argv)
 	if (sh.cache == nullptr) {
 		std::printf("slubq-stress: cache creation failed: %s\n", rte_strerror(rte_errno));
 		return 1;
+	}
+	if (o.compact) {
+		slubq_cache_info info;
+		slubq_cache_get_info(sh.cache, &info);
+		std::printf("slubq-stress: compact: %u objects of %u B per %u B slab\n", info.slab_objs,
+			    info.slot_size, info.slab_size);
+		if (info.slab_size == (2u << 20) && info.slab_objs != 151) {
+			std::printf("slubq-stress: expected 151 objects per 2 MiB slab (compact header)\n");
+			return 1;
+		}
 	}
 	if (o.faults_ppm)
 		slubq_cache_inject_faults(sh.cache, 0, o.faults_ppm, 7);

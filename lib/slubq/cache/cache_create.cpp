@@ -136,7 +136,7 @@ bool same_layout(const geometry &a, const geometry &b)
 	// obj_size may differ: the stride serves both.
 	return a.slab_size == b.slab_size && a.stride == b.stride && a.obj_offset == b.obj_offset &&
 	       a.first_off == b.first_off && a.objs_per_slab == b.objs_per_slab && a.align == b.align &&
-	       a.meta_size == b.meta_size;
+	       a.meta_size == b.meta_size && a.layout == b.layout;
 }
 
 // A registered anonymous cache this anonymous request may share (registry locked).

@@ -121,7 +121,7 @@ chunk *detach(slubq_cache *c, node *nd, chunk *ch)
 		auto *s = reinterpret_cast<slab *>(base + (std::uint64_t(i) << c->geo.slab_shift));
 		list_del(nd, s);
 		nd->nr_objs -= s->nr_objs;
-		nd->free_objs -= s->nr_free;
+		nd->free_objs -= slab_nr_free(s);
 		s->magic = 0; // a stale pointer into freed memory is no longer "ours"
 	}
 	if (ch->prev) ch->prev->next = ch->next; else nd->chunks = ch->next;

@@ -265,12 +265,12 @@ TEST(Cache, VerifyCatchesPlantedInconsistency)
 	// Plant: an allocated object's bit flipped to "free" behind the cache's back.
 	auto *s = slubq::slab_of(g.c->geo, v[0]);
 	std::uint32_t idx = slubq::slab_index(g.c->geo, s, v[0]);
-	s->bitmap[idx / 64] |= 1ull << (idx % 64);
+	slab_bitmap(s)[idx / 64] |= 1ull << (idx % 64);
 	char buf[2048];
 	int n = slubq_cache_verify(g.c, buf, sizeof(buf));
 	EXPECT_GT(n, 0);
 	EXPECT_NE(std::string(buf).find("nr_free"), std::string::npos) << buf;
-	s->bitmap[idx / 64] &= ~(1ull << (idx % 64));
+	slab_bitmap(s)[idx / 64] &= ~(1ull << (idx % 64));
 	EXPECT_EQ(verify(g.c), "");
 	// Plant: the same object twice in the lcore queue.
 	slubq::free(g.c, v, 8);
