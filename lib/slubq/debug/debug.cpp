@@ -10,6 +10,7 @@
 #include <dlfcn.h>
 #include <execinfo.h>
 #include <link.h>
+#include <cstring>
 #include <rte_cycles.h>
 #include "cache/cache.hpp"
 #include "common/log.hpp"
@@ -46,13 +47,6 @@ bool inject_fault(slubq_cache *c)
 	return fail_now;
 }
 
-// The object file (DSO) an address belongs to, or null.
-const void *dso_of(const void *addr)
-{
-	Dl_info info;
-	return dladdr(addr, &info) != 0 ? info.dli_fbase : nullptr;
-}
-
 // Base of libslubq.so, or null when libslubq is linked into the program.
 const void *library_base()
 {
@@ -65,23 +59,44 @@ const void *library_base()
 	return info.dli_fbase;
 }
 
+// Is addr in code that only passes calls on: libslubq, or DPDK's generic
+// mempool, mbuf and ethdev libraries (and this mempool plugin, whose file
+// name starts with librte_mempool) that call a driver pool on behalf of
+// the application or PMD that wants the objects?
+bool pass_through(const void *addr)
+{
+	static const void *const self = library_base();
+	Dl_info info;
+	if (dladdr(addr, &info) == 0)
+		return false;
+	if (self != nullptr && info.dli_fbase == self)
+		return true;
+	const char *slash = info.dli_fname ? std::strrchr(info.dli_fname, '/') : nullptr;
+	const char *file = slash ? slash + 1 : info.dli_fname ? info.dli_fname : "";
+	for (const char *lib : {"libslubq", "librte_mempool", "librte_mbuf", "librte_ethdev"})
+		if (std::strncmp(file, lib, std::strlen(lib)) == 0)
+			return true;
+	return false;
+}
+
 // The application's return address. ra is where the slow path returns to:
 // the application itself when it inlines the fast path (slubq.hpp) or when
 // a C entry point tail-calls the slow path; but inside libslubq.so when an
-// entry point could not (slubq_cache_alloc/free of one object). Then the
-// first frame outside libslubq is the application's. (Linked statically,
+// entry point could not (slubq_cache_alloc/free of one object), and inside
+// the mempool plugin, called through librte_mempool/librte_mbuf, for a
+// driver pool. Then the first frame outside those is the caller: the
+// application's function or the PMD's rx/tx routine. (Linked statically,
 // the library and the application are one object: ra is kept.)
 const void *app_caller(const void *ra)
 {
-	static const void *const self = library_base();
-	if (self == nullptr || dso_of(ra) != self)
+	if (!pass_through(ra))
 		return ra;
-	void *frames[12];
+	void *frames[16];
 	int n = backtrace(frames, RTE_DIM(frames));
 	int i = 0;
-	while (i < n && dso_of(frames[i]) != self) // backtrace's own frames (a sanitizer's interceptor)
+	while (i < n && !pass_through(frames[i])) // backtrace's own frames (a sanitizer's interceptor)
 		i++;
-	while (i < n && dso_of(frames[i]) == self)
+	while (i < n && pass_through(frames[i]))
 		i++;
 	return i < n ? frames[i] : ra;
 }
@@ -155,6 +170,8 @@ bool accept_free(slubq_cache *c, void *obj, const debug_op &op)
 	}
 	if (has_red_zones(c))
 		check_red_zones(c, obj, red_active, "free", &op);
+	if (c->dbg.mbuf)
+		check_mbuf_freed(c, obj, op);
 	if (c->dbg.flags & SLUBQ_F_TRACK) {
 		t->free_lcore = op.lcore;
 		t->free_caller = reinterpret_cast<std::uintptr_t>(op.caller);

@@ -71,6 +71,15 @@ unsigned check_red_zones(slubq_cache *c, void *obj, std::uint8_t v, const char *
 // Check the poison of a free object; report (write after free) and restore it.
 bool check_poison(slubq_cache *c, void *obj, const char *what, const debug_op *op, const problem_fn *also = nullptr);
 
+// An rte_mbuf coming back to its pool must be as rte_mbuf_raw_free()
+// asserts: refcnt 1, next NULL, nb_segs 1, direct. Reports what is not (the
+// free goes on: it is still an object of the pool).
+void check_mbuf_freed(slubq_cache *c, const void *obj, const debug_op &op);
+
+// "caller 0x7f.. (symbol+0x1c in libfoo.so)": the symbol when the dynamic
+// symbol table knows it, and the object file.
+void format_caller(char *buf, std::size_t len, std::uint64_t caller);
+
 // Is the page at p mapped memory of the EAL? (A random pointer's slab header
 // may not be mapped; memseg lists reserve more address space than they map.)
 bool in_eal_memory(const void *p);
