@@ -73,7 +73,7 @@ bool pass_through(const void *addr)
 		return true;
 	const char *slash = info.dli_fname ? std::strrchr(info.dli_fname, '/') : nullptr;
 	const char *file = slash ? slash + 1 : info.dli_fname ? info.dli_fname : "";
-	for (const char *lib : {"libslubq", "librte_mempool", "librte_mbuf", "librte_ethdev"})
+	for (const char *lib : {"libslubq.so", "librte_mempool", "librte_mbuf", "librte_ethdev"})
 		if (std::strncmp(file, lib, std::strlen(lib)) == 0)
 			return true;
 	return false;
