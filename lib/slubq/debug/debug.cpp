@@ -8,8 +8,8 @@
 #include "debug/debug.hpp"
 
 #include <dlfcn.h>
-#include <execinfo.h>
 #include <link.h>
+#include <unwind.h>
 #include <cstring>
 #include <rte_cycles.h>
 #include "cache/cache.hpp"
@@ -47,59 +47,111 @@ bool inject_fault(slubq_cache *c)
 	return fail_now;
 }
 
-// Base of libslubq.so, or null when libslubq is linked into the program.
-const void *library_base()
+// The object file (DSO) holding addr, or null. _dl_find_object: lock-free
+// and O(log n), unlike dladdr, which takes the loader's lock and scans the
+// symbol table (measured in testpmd: dladdr per frame cost more than all
+// the rest of a debug get/put).
+const link_map *dso_of(const void *addr, dl_find_object &r)
 {
-	Dl_info info;
-	link_map *lm = nullptr;
-	if (dladdr1(reinterpret_cast<const void *>(&library_base), &info, reinterpret_cast<void **>(&lm),
-		    RTLD_DL_LINKMAP) == 0 ||
-	    lm == nullptr || lm->l_name == nullptr || lm->l_name[0] == '\0')
-		return nullptr;
-	return info.dli_fbase;
+	return _dl_find_object(const_cast<void *>(addr), &r) == 0 ? r.dlfo_link_map : nullptr;
 }
 
-// Is addr in code that only passes calls on: libslubq, or DPDK's generic
-// mempool, mbuf and ethdev libraries (and this mempool plugin, whose file
-// name starts with librte_mempool) that call a driver pool on behalf of
-// the application or PMD that wants the objects?
-bool pass_through(const void *addr)
+// libslubq.so, or null when libslubq is linked into the program.
+const link_map *library_map()
 {
-	static const void *const self = library_base();
-	Dl_info info;
-	if (dladdr(addr, &info) == 0)
-		return false;
-	if (self != nullptr && info.dli_fbase == self)
+	dl_find_object r;
+	const link_map *lm = dso_of(reinterpret_cast<const void *>(&library_map), r);
+	return lm != nullptr && lm->l_name != nullptr && lm->l_name[0] != '\0' ? lm : nullptr;
+}
+
+bool passes_calls_on(const link_map *lm)
+{
+	static const link_map *const self = library_map();
+	if (self != nullptr && lm == self)
 		return true;
-	const char *slash = info.dli_fname ? std::strrchr(info.dli_fname, '/') : nullptr;
-	const char *file = slash ? slash + 1 : info.dli_fname ? info.dli_fname : "";
+	const char *name = lm->l_name != nullptr ? lm->l_name : "";
+	const char *slash = std::strrchr(name, '/');
+	const char *file = slash ? slash + 1 : name;
 	for (const char *lib : {"libslubq.so", "librte_mempool", "librte_mbuf", "librte_ethdev"})
 		if (std::strncmp(file, lib, std::strlen(lib)) == 0)
 			return true;
 	return false;
 }
 
-// The application's return address. ra is where the slow path returns to:
-// the application itself when it inlines the fast path (slubq.hpp) or when
-// a C entry point tail-calls the slow path; but inside libslubq.so when an
-// entry point could not (slubq_cache_alloc/free of one object), and inside
-// the mempool plugin, called through librte_mempool/librte_mbuf, for a
-// driver pool. Then the first frame outside those is the caller: the
+// Is addr in code that only passes calls on: libslubq, or DPDK's generic
+// mempool, mbuf and ethdev libraries (and this mempool plugin, whose file
+// name starts with librte_mempool) that call a driver pool on behalf of
+// the application or PMD that wants the objects? The last few objects
+// seen, per thread, by address range (a DSO stays mapped while its code
+// is on the stack).
+bool pass_through(const void *addr)
+{
+	struct seen {
+		std::uintptr_t start, end;
+		bool pass;
+	};
+	static thread_local seen recent[8];
+	static thread_local unsigned next;
+	const auto a = reinterpret_cast<std::uintptr_t>(addr);
+	for (const seen &r : recent)
+		if (a >= r.start && a < r.end)
+			return r.pass;
+	dl_find_object r;
+	const link_map *lm = dso_of(addr, r);
+	if (lm == nullptr)
+		return false;
+	bool pass = passes_calls_on(lm);
+	recent[next++ % RTE_DIM(recent)] = {reinterpret_cast<std::uintptr_t>(r.dlfo_map_start),
+					    reinterpret_cast<std::uintptr_t>(r.dlfo_map_end), pass};
+	return pass;
+}
+
+// One step of the unwinder: frames before the pass-through ones (the
+// unwinder's own, a sanitizer's interceptor), then the pass-through ones,
+// then the caller, where the walk stops (unwinding costs per frame: most
+// of a debug get/put's time in testpmd).
+struct caller_walk {
+	const void *found = nullptr;
+	bool inside = false;
+	int frames = 0;
+};
+
+_Unwind_Reason_Code caller_step(_Unwind_Context *ctx, void *arg)
+{
+	constexpr int max_frames = 16;
+	auto *w = static_cast<caller_walk *>(arg);
+	const auto *ip = reinterpret_cast<const void *>(_Unwind_GetIP(ctx));
+	if (ip == nullptr || ++w->frames > max_frames)
+		return _URC_END_OF_STACK;
+	if (pass_through(ip)) {
+		w->inside = true;
+		return _URC_NO_REASON;
+	}
+	if (!w->inside)
+		return _URC_NO_REASON;
+	w->found = ip;
+	return _URC_END_OF_STACK;
+}
+
+} // namespace
+
+// ra is where the slow path returns to: the application itself when it
+// inlines the fast path (slubq.hpp) or a C entry point tail-calls the slow
+// path; inside libslubq.so when an entry point could not (one object of
+// slubq_cache_alloc/free); inside the mempool plugin, called through
+// librte_mempool/librte_mbuf, for a driver pool: then the caller is the
 // application's function or the PMD's rx/tx routine. (Linked statically,
 // the library and the application are one object: ra is kept.)
 const void *app_caller(const void *ra)
 {
 	if (!pass_through(ra))
 		return ra;
-	void *frames[16];
-	int n = backtrace(frames, RTE_DIM(frames));
-	int i = 0;
-	while (i < n && !pass_through(frames[i])) // backtrace's own frames (a sanitizer's interceptor)
-		i++;
-	while (i < n && pass_through(frames[i]))
-		i++;
-	return i < n ? frames[i] : ra;
+	caller_walk w;
+	_Unwind_Backtrace(caller_step, &w);
+	return w.found != nullptr ? w.found : ra;
 }
+
+namespace {
 
 unsigned socket_of_caller(const slubq_cache *c, unsigned lcore)
 {
@@ -198,7 +250,7 @@ int debug_alloc(slubq_cache *c, unsigned lcore, void **objs, std::uint32_t n, co
 	int rc = alloc_locked(c, socket_of_caller(c, lcore), objs, n);
 	if (rc < 0 || c->geo.meta_size == 0)
 		return rc;
-	const debug_op op{lcore, app_caller(caller)};
+	const debug_op op{lcore, (c->dbg.flags & SLUBQ_F_TRACK) ? app_caller(caller) : nullptr, caller};
 	for (std::uint32_t i = 0; i < n; i++)
 		mark_allocated(c, objs[i], op);
 	return 0;
@@ -211,7 +263,7 @@ void debug_free(slubq_cache *c, unsigned lcore, void *const *objs, std::uint32_t
 		free_locked(c, socket, objs, n);
 		return;
 	}
-	const debug_op op{lcore, app_caller(caller)};
+	const debug_op op{lcore, (c->dbg.flags & SLUBQ_F_TRACK) ? app_caller(caller) : nullptr, caller};
 	void *good[64];
 	std::uint32_t k = 0;
 	for (std::uint32_t i = 0; i < n; i++) {
