@@ -13,6 +13,7 @@
 #include "slubq.hpp"
 #include "slubq_debug.h"
 #include "common/log.hpp"
+#include "debug_pool.hpp"
 #include "pool_params.hpp"
 #include "rte_mempool_slubq.h"
 
@@ -20,71 +21,9 @@ using namespace slubq_driver;
 
 namespace {
 
-// Leaks listed one by one when a debug pool is freed (the rest are counted).
-constexpr unsigned leak_report_max = 16;
-
 slubq_cache *cache_of(const rte_mempool *mp)
 {
 	return static_cast<slubq_cache *>(mp->pool_data);
-}
-
-// rte_mempool_free() tells this before it takes the pool's objects back
-// (and frees their memory): the last moment a leak report can see which
-// objects the application still holds.
-void on_mempool_event(rte_mempool_event event, rte_mempool *mp, void *)
-{
-	if (event != RTE_MEMPOOL_EVENT_DESTROY)
-		return;
-	slubq_cache *c = rte_mempool_slubq_cache(mp);
-	if (c != nullptr)
-		slubq_cache_log_leaks(c, leak_report_max); // -ENOTSUP, silently, for a pool without debug
-}
-
-// A pool in debug mode: every get and put must reach the driver, so that
-// owner tracking names the code that took or gave back each object (not
-// the one that happened to refill or flush rte_mempool's per-lcore cache)
-// and a freed object is poisoned when it is freed. mp->cache_size must
-// stay: rte_mempool_get_priv() (the pktmbuf data room and private size)
-// is found past the caches by it. Each default cache is given size 0 and
-// flush threshold 0 instead: in DPDK 22.11 a put of n > 0 then goes
-// straight to the driver, and a get asks the driver for exactly n (0 +
-// remaining) and leaves the cache empty. The caches are empty here (alloc
-// runs before populate). Leaks are reported when the pool is freed.
-void default_caches_off(rte_mempool *mp)
-{
-	if (mp->cache_size == 0)
-		return;
-	for (unsigned i = 0; i < RTE_MAX_LCORE; i++) {
-		mp->local_cache[i].size = 0;
-		mp->local_cache[i].flushthresh = 0;
-	}
-	SLUBQ_LOG(NOTICE, "mempool %s: debug mode: its per-lcore caches (%u) pass every get/put to the driver",
-		  mp->name, mp->cache_size);
-}
-
-// Debug mode of a pool: mbuf layout, default caches, leak report.
-int debug_mode(rte_mempool *mp, slubq_cache *c, const pool_params &pp)
-{
-	if (pp.mbuf_data_len != 0) {
-		int rc = slubq_debug_mbuf_layout(c, pp.mbuf_data_off, pp.mbuf_data_len);
-		if (rc < 0) {
-			SLUBQ_LOG(ERR, "mempool %s: mbuf debugging: %s", mp->name, rte_strerror(-rc));
-			return rc;
-		}
-	}
-	default_caches_off(mp);
-	static bool registered;
-	if (!registered) {
-		int rc = rte_mempool_event_callback_register(on_mempool_event, nullptr);
-		registered = rc == 0 || rc == -EEXIST;
-		if (!registered)
-			SLUBQ_LOG(WARNING, "mempool %s: no leak report when it is freed: %s", mp->name, rte_strerror(-rc));
-	}
-	SLUBQ_LOG(NOTICE, "mempool %s: debug mode (%s%s%s%s)", mp->name,
-		  (pp.p.flags & SLUBQ_F_POISON) ? "poison of the mbuf data buffer " : "",
-		  (pp.p.flags & SLUBQ_F_TRACK) ? "track " : "", (pp.p.flags & SLUBQ_F_SANITY) ? "sanity " : "",
-		  pp.mbuf_data_len ? "mbuf checks" : "not an mbuf pool");
-	return 0;
 }
 
 int slubq_mp_alloc(rte_mempool *mp)
@@ -104,7 +43,7 @@ int slubq_mp_alloc(rte_mempool *mp)
 		return -rte_errno;
 	}
 	if (pp.p.flags & SLUBQ_F_DEBUG) {
-		rc = debug_mode(mp, c, pp);
+		rc = debug_pool_start(mp, c, pp);
 		if (rc < 0) {
 			slubq_cache_destroy(c);
 			return rc;
@@ -114,6 +53,7 @@ int slubq_mp_alloc(rte_mempool *mp)
 		rc = slubq_cache_inject_faults(c, pp.fault_every_n, pp.fault_ppm, pp.fault_seed);
 		if (rc < 0) {
 			SLUBQ_LOG(ERR, "mempool %s: cannot inject faults: %s", mp->name, rte_strerror(-rc));
+			debug_pool_end(c);
 			slubq_cache_destroy(c);
 			return rc;
 		}
@@ -143,6 +83,7 @@ void slubq_mp_free(rte_mempool *mp)
 	// rte_mempool_free() has already dequeued every object and freed the
 	// memory chunks, so the cache would report all its objects "in use":
 	// that report says nothing here, keep it out of the log.
+	debug_pool_end(c);
 	int type = slubq_logtype();
 	int level = rte_log_get_level(type);
 	if (level > int(RTE_LOG_ERR))
