@@ -90,8 +90,10 @@ bool pass_through(const void *addr)
 		std::uintptr_t start, end;
 		bool pass;
 	};
-	static thread_local seen recent[8];
-	static thread_local unsigned next;
+	// global-dynamic: no static TLS taken from a library that is dlopened
+	// with the plugin (the build's default is initial-exec, for the fast path).
+	static thread_local seen recent[8] __attribute__((tls_model("global-dynamic")));
+	static thread_local unsigned next __attribute__((tls_model("global-dynamic")));
 	const auto a = reinterpret_cast<std::uintptr_t>(addr);
 	for (const seen &r : recent)
 		if (a >= r.start && a < r.end)
