@@ -52,6 +52,13 @@ struct debug_state {
 	std::uint32_t red_zone;       // bytes of red zone on each side
 	std::uint64_t errors;         // problems found (atomic)
 	std::uint64_t injected;       // faults injected (atomic)
+	// Poisoned bytes of each object: [poison_off, poison_off + poison_len).
+	// The whole object, unless the objects are rte_mbufs (only their data
+	// buffer: the header must survive free -> alloc).
+	std::uint32_t poison_off;
+	std::uint32_t poison_len;
+	std::uint32_t mbuf;           // objects are rte_mbufs: frees check their invariants
+	std::uint32_t pad;
 };
 
 } // namespace slubq

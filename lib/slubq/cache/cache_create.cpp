@@ -47,9 +47,11 @@ int validate(const slubq_cache_params *p)
 		SLUBQ_LOG(ERR, "cache %s: batch %u larger than queue size %u", p->name, p->batch, q);
 		return fail(EINVAL);
 	}
-	if (p->source == SLUBQ_SOURCE_FIXED && (p->flags & (SLUBQ_F_RED_ZONE | SLUBQ_F_POISON))) {
-		SLUBQ_LOG(ERR, "cache %s: red zones and poisoning need an elastic cache "
-			  "(a fixed source does not own its object layout)", p->name);
+	// Poison stays inside the object (the mempool driver narrows it to an
+	// mbuf's data buffer); red zones need room around it.
+	if (p->source == SLUBQ_SOURCE_FIXED && (p->flags & SLUBQ_F_RED_ZONE)) {
+		SLUBQ_LOG(ERR, "cache %s: red zones need an elastic cache "
+			  "(a fixed source does not own its slot layout)", p->name);
 		return fail(EINVAL);
 	}
 	if (p->source != SLUBQ_SOURCE_FIXED && p->source != SLUBQ_SOURCE_ELASTIC)
@@ -217,6 +219,7 @@ slubq_cache *build(registry *r, const slubq_cache_params *p, const geometry &g, 
 	c->dbg.flags = p->flags & SLUBQ_F_DEBUG;
 	c->dbg.red_zone = g.obj_offset && !p->slot_size ? g.obj_offset : 0;
 	c->dbg.fail_seed = 0x9e3779b97f4a7c15ull ^ id;
+	c->dbg.poison_len = g.obj_size;
 	c->src.kind = p->source;
 	c->src.mz_flags = (p->flags & SLUBQ_F_DMA) ? RTE_MEMZONE_IOVA_CONTIG : 0;
 	c->src.chunk_bytes = chunk_bytes_of(p, g);

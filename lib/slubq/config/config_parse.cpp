@@ -69,6 +69,10 @@ struct debug_name {
 	const char *name;
 	std::uint32_t flag;
 };
+// Why a mempool refuses red zones (for pools and mempool rules).
+constexpr const char *mempool_red_zone =
+	" is not possible for a mempool (rte_mempool owns the slot layout); use poison (mbuf pools), track or sanity";
+
 constexpr debug_name debug_names[] = {
 	{"red_zone", SLUBQ_F_RED_ZONE}, {"poison", SLUBQ_F_POISON}, {"track", SLUBQ_F_TRACK}, {"sanity", SLUBQ_F_SANITY}};
 
@@ -537,16 +541,14 @@ private:
 		c_.pools.push_back(pl);
 	}
 
-	// What a mempool cannot take: red zones and poison need slubq to own
-	// the object layout; 0 means "the driver's default" to the driver.
+	// What a mempool cannot take: red zones need slubq to own the slot
+	// layout (poison is narrowed to an mbuf's data buffer by the driver);
+	// 0 means "the driver's default" to the driver.
 	void check_pool_tunables(fields &f, const pool &pl, const tunable_origin &o)
 	{
-		std::uint32_t layout = pl.tune.debug & (SLUBQ_F_RED_ZONE | SLUBQ_F_POISON);
-		if (layout) {
+		if (pl.tune.debug & SLUBQ_F_RED_ZONE) {
 			std::string from = o.debug_here ? "" : " (from defaults, " + line_of(o.debug) + ")";
-			d_.add(f.pos("debug"), f.path("debug"),
-			       std::string("debug ") + ((layout & SLUBQ_F_RED_ZONE) ? "red_zone" : "poison") + from +
-				       " is not possible for a mempool (rte_mempool owns the object layout); use track or sanity");
+			d_.add(f.pos("debug"), f.path("debug"), "debug red_zone" + from + mempool_red_zone);
 		}
 		if (pl.tune.shared_size == 0)
 			d_.add(f.pos("shared_size"), f.path("shared_size"),
@@ -598,11 +600,8 @@ private:
 			std::size_t before = d_.size();
 			parse_debug(f, t);
 			if (d_.size() == before) {
-				if (t.debug & (SLUBQ_F_RED_ZONE | SLUBQ_F_POISON))
-					d_.add(f.pos("debug"), f.path("debug"),
-					       std::string("debug ") + ((t.debug & SLUBQ_F_RED_ZONE) ? "red_zone" : "poison") +
-						       " is not possible for a mempool (rte_mempool owns the object layout); "
-						       "use track or sanity");
+				if (t.debug & SLUBQ_F_RED_ZONE)
+					d_.add(f.pos("debug"), f.path("debug"), std::string("debug red_zone") + mempool_red_zone);
 				else
 					r.debug = t.debug;
 			}

@@ -138,12 +138,12 @@ TEST(ConfigErrors, NamesAndMempoolRules)
 	EXPECT_EQ(error_of("caches:\n  - {name: anon-1, obj_size: 8}\n"),
 		  "t.yaml:2:12: caches[0].name: names starting with 'anon-' belong to anonymous caches");
 	EXPECT_EQ(error_of("pools:\n  - {name: p, debug: [track, red_zone]}\n"),
-		  "t.yaml:2:22: pools[0].debug: debug red_zone is not possible for a mempool (rte_mempool owns the object "
-		  "layout); use track or sanity");
+		  "t.yaml:2:22: pools[0].debug: debug red_zone is not possible for a mempool (rte_mempool owns the slot "
+		  "layout); use poison (mbuf pools), track or sanity");
 	// Inherited from defaults: the message says where it was set.
-	EXPECT_EQ(error_of("defaults:\n  debug: poison\npools:\n  - name: p\n"),
-		  "t.yaml:4:5: pools[0].debug: debug poison (from defaults, line 2) is not possible for a mempool "
-		  "(rte_mempool owns the object layout); use track or sanity");
+	EXPECT_EQ(error_of("defaults:\n  debug: red_zone\npools:\n  - name: p\n"),
+		  "t.yaml:4:5: pools[0].debug: debug red_zone (from defaults, line 2) is not possible for a mempool "
+		  "(rte_mempool owns the slot layout); use poison (mbuf pools), track or sanity");
 	EXPECT_EQ(error_of("pools:\n  - {name: p, shared_size: 0}\n"),
 		  "t.yaml:2:28: pools[0].shared_size: a pool's shared queue cannot be 0 (the driver reads 0 as its "
 		  "default); at least 1");
@@ -174,7 +174,7 @@ TEST(ConfigErrors, MempoolRules)
 		  "t.yaml:2:28: mempools[0].alien_size: must be between 1 and 8192, got 0");
 	EXPECT_EQ(error_of("mempools:\n  - {match: a, debug: [red_zone]}\n"),
 		  "t.yaml:2:23: mempools[0].debug: debug red_zone is not possible for a mempool (rte_mempool owns the "
-		  "object layout); use track or sanity");
+		  "slot layout); use poison (mbuf pools), track or sanity");
 	EXPECT_EQ(error_of("mempools:\n  - {match: a}\n  - {match: a}\n"),
 		  "t.yaml:3:13: mempools[1].match: duplicate rule for 'a' (first at line 2): only the first would apply");
 	EXPECT_EQ(error_of("mempools:\n  - {match: a, fault_injection: {every_n: 0}}\n"),

@@ -267,7 +267,7 @@ TEST(DebugChecks, WriteAfterFreeIsCaughtByVerify)
 	slubq_cache_free(g.c, o);
 }
 
-TEST(DebugChecks, FixedSourceRefusesRedZonesButTakesSanityAndTracking)
+TEST(DebugChecks, FixedSourceRefusesRedZonesButTakesPoisonSanityAndTracking)
 {
 	slubq_cache_params p;
 	slubq_cache_params_init(&p);
@@ -277,9 +277,26 @@ TEST(DebugChecks, FixedSourceRefusesRedZonesButTakesSanityAndTracking)
 	p.flags = SLUBQ_F_RED_ZONE;
 	EXPECT_EQ(slubq_cache_create(&p), nullptr);
 	EXPECT_EQ(rte_errno, EINVAL);
-	p.flags = SLUBQ_F_POISON;
-	EXPECT_EQ(slubq_cache_create(&p), nullptr);
-	EXPECT_EQ(rte_errno, EINVAL);
+	{
+		// Poison stays inside the object: a fixed source takes it.
+		p.name = "d_fixed_poison";
+		p.flags = SLUBQ_F_POISON;
+		cache_guard g(slubq_cache_create(&p));
+		ASSERT_NE(g.c, nullptr);
+		std::size_t len = 1 << 20;
+		void *mem = rte_malloc("d_fixed_poison", len, 0);
+		ASSERT_NE(mem, nullptr);
+		ASSERT_GT(slubq_cache_populate(g.c, mem, RTE_BAD_IOVA, len, -1, 0, nullptr, nullptr), 0);
+		auto *o = static_cast<std::uint8_t *>(slubq_cache_alloc(g.c));
+		ASSERT_NE(o, nullptr);
+		slubq_cache_free(g.c, o);
+		EXPECT_EQ(o[0], 0x6b);
+		EXPECT_EQ(o[63], 0xa5);
+		EXPECT_EQ(verify(g.c), "");
+		slubq_cache_destroy(g.c);
+		g.c = nullptr;
+		rte_free(mem);
+	}
 
 	p.name = "d_fixed";
 	p.flags = SLUBQ_F_SANITY | SLUBQ_F_TRACK;
