@@ -12,6 +12,7 @@
 #include "topology/topology.hpp"
 #include "slab/slab.hpp"
 #include "source/source.hpp"
+#include "source/spans.hpp"
 #include "node/node.hpp"
 #include "queue/lcore_queue.hpp"
 
@@ -74,6 +75,7 @@ struct alignas(slubq::cache_line) slubq_cache {
 	slubq::node *nodes[SLUBQ_MAX_SOCKETS];
 	slubq::lcore_stats stats[RTE_MAX_LCORE];
 	slubq::lcore_queue queues[RTE_MAX_LCORE];
+	slubq::span_table spans;     // where this cache's slabs are (source/spans.hpp)
 };
 static_assert(std::is_standard_layout_v<slubq_cache>);
 static_assert(offsetof(slubq_cache, name) == slubq::cache_line, "hot fields alone in the first line");
@@ -102,10 +104,20 @@ void queue_pickup(slubq_cache *c, lcore_queue *q);
 void queue_to_node(slubq_cache *c, lcore_queue *q, std::uint32_t k);
 // Empty the caller's queue into its node.
 void queue_drain(slubq_cache *c, lcore_queue *q);
+// Report and drop what is not an object of c among q's objects, before
+// its array leaves the queue whole (owner only).
+void queue_drop_bad(slubq_cache *c, lcore_queue *q);
 
 // Is obj a well-formed object of c? (slab magic, owner, slot). Reports and
 // counts the problem when not.
 bool check_object(slubq_cache *c, const void *obj, const char *what);
+// Why obj is not an object of c, or nullptr when it is one: NULL, outside
+// c's slab memory (known before its would-be slab header is read: that
+// may be unmapped), another cache's slab, not the start of a slot. For
+// pointers the fast path queued without looking, when they leave the
+// queue. known (may be null): the last slab found to be c's; objects of
+// it skip the range and header checks (runs of one slab are common).
+const char *object_problem(const slubq_cache *c, const void *obj, const slab **known = nullptr);
 // Empty the lcore queues of every lcore, of any process, that is not inside
 // an operation on this cache (cache/cache_reclaim.cpp). Returns objects
 // moved to their nodes.

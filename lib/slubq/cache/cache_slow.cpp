@@ -19,7 +19,10 @@ unsigned lcore_of(const slubq_cache *c, const lcore_queue *q)
 
 bool is_elastic(const slubq_cache *c) { return c->src.kind == SLUBQ_SOURCE_ELASTIC; }
 
-// Give objects back to their home nodes (failed all-or-nothing allocations).
+// Give objects back to their home nodes (failed all-or-nothing allocations):
+// into their slabs, as if never taken. They were never handed out, so a
+// debug cache's records still say "never allocated"; in the shared queue
+// they would be free objects with that record, which verify reports.
 void give_back(slubq_cache *c, void *const *objs, std::uint32_t n)
 {
 	std::uint32_t i = 0;
@@ -30,7 +33,7 @@ void give_back(slubq_cache *c, void *const *objs, std::uint32_t n)
 			j++;
 		node *nd = c->nodes[home];
 		node_lock(c, nd);
-		node_put(c, nd, objs + i, j - i);
+		node_put_slabs(c, nd, objs + i, j - i);
 		node_unlock(nd);
 		i = j;
 	}
@@ -132,6 +135,9 @@ bool flush_exchange(slubq_cache *c, lcore_queue *q)
 {
 	node *nd = c->nodes[q->socket];
 	magazine e;
+	// The array goes to other lcores as it is: what the fast path queued
+	// without looking is checked first.
+	queue_drop_bad(c, q);
 	node_lock(c, nd);
 	bool ok = depot_reserve(nd, q->count, q->limit, e);
 	if (ok)
@@ -277,16 +283,49 @@ void report_bad_object(slubq_cache *c, const void *obj, const char *what, const 
 
 bool check_object(slubq_cache *c, const void *obj, const char *what)
 {
+	const char *why = object_problem(c, obj);
+	if (why != nullptr)
+		report_bad_object(c, obj, what, why);
+	return why == nullptr;
+}
+
+const char *object_problem(const slubq_cache *c, const void *obj, const slab **known)
+{
 	const slab *s = slab_of(c->geo, obj);
-	if (obj == nullptr || s->magic != slab_magic || s->owner != c) {
-		report_bad_object(c, obj, what, "not an object of this cache (foreign pointer)");
-		return false;
+	if (known == nullptr || s != *known || s == nullptr) {
+		if (obj == nullptr)
+			return "NULL pointer";
+		if (s == nullptr || !spans_may_hold(c, reinterpret_cast<std::uintptr_t>(s)))
+			return "not an object of this cache (foreign pointer: not in its memory)";
+		if (s->magic != slab_magic || s->owner != c)
+			return "not an object of this cache (foreign pointer: not its slab)";
 	}
-	if (slab_index(c->geo, s, obj) == UINT32_MAX) {
-		report_bad_object(c, obj, what, "pointer is not the start of an object");
-		return false;
+	if (SLUBQ_UNLIKELY(slab_index(c->geo, s, obj) == UINT32_MAX))
+		return "pointer is not the start of an object (interior or misaligned)";
+	if (known != nullptr)
+		*known = s;
+	return nullptr;
+}
+
+void queue_drop_bad(slubq_cache *c, lcore_queue *q)
+{
+	const slab *known = nullptr;
+	for (std::uint32_t i = 0; i < q->count;) {
+		void *obj = q->objs[i];
+		const char *why = object_problem(c, obj, &known);
+		if (SLUBQ_LIKELY(why == nullptr)) {
+			i++;
+			continue;
+		}
+		report_bad_object(c, obj, "free", why);
+		// The last object takes its place: the count first, so that a
+		// process dying in between loses that object, never lists it twice.
+		const std::uint32_t last = q->count - 1;
+		void *moved = q->objs[last];
+		q->count = last;
+		crash_order();
+		q->objs[i] = moved; // checked next round (unless it was the bad one itself)
 	}
-	return true;
 }
 
 void queue_drain(slubq_cache *c, lcore_queue *q)
@@ -494,10 +533,11 @@ void free_slow(slubq_cache *c, lcore_queue *q, void *const *objs, std::uint32_t 
 	// Several sockets: local objects into the queue, remote ones towards home.
 	home_batches hb;
 	const unsigned self = q->socket;
+	const slab *known = nullptr;
 	for (std::uint32_t i = 0; i < n; i++) {
 		void *obj = objs[i];
-		if (SLUBQ_UNLIKELY(!slab_is_ours(c->geo, obj, c))) {
-			report_bad_object(c, obj, "free", "not an object of this cache (foreign pointer)");
+		if (const char *why = object_problem(c, obj, &known); SLUBQ_UNLIKELY(why != nullptr)) {
+			report_bad_object(c, obj, "free", why);
 			continue;
 		}
 		unsigned home = slab_of(c->geo, obj)->socket;

@@ -105,16 +105,6 @@ SLUBQ_FAST slab *slab_of(const geometry &g, const void *obj)
 	return reinterpret_cast<slab *>(reinterpret_cast<std::uintptr_t>(obj) & g.slab_mask);
 }
 
-// Does obj lie in a slab of cache c? A slab header check: NULL and other
-// pointers below one slab size (whose "slab" would be address 0) are
-// refused before anything is read. A pointer into unmapped memory is not
-// caught here (debug mode checks objects before they are queued).
-SLUBQ_FAST bool slab_is_ours(const geometry &g, const void *obj, const slubq_cache *c)
-{
-	const slab *s = slab_of(g, obj);
-	return s != nullptr && s->magic == slab_magic && s->owner == c;
-}
-
 SLUBQ_FAST void *slab_obj(const geometry &g, const slab *s, std::uint32_t idx)
 {
 	return reinterpret_cast<char *>(const_cast<slab *>(s)) + g.first_off +
