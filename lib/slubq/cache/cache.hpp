@@ -112,12 +112,50 @@ void queue_drop_bad(slubq_cache *c, lcore_queue *q);
 // counts the problem when not.
 bool check_object(slubq_cache *c, const void *obj, const char *what);
 // Why obj is not an object of c, or nullptr when it is one: NULL, outside
-// c's slab memory (known before its would-be slab header is read: that
-// may be unmapped), another cache's slab, not the start of a slot. For
-// pointers the fast path queued without looking, when they leave the
-// queue. known (may be null): the last slab found to be c's; objects of
-// it skip the range and header checks (runs of one slab are common).
-const char *object_problem(const slubq_cache *c, const void *obj, const slab **known = nullptr);
+// c's slab memory, not the start of a slot (an interior pointer, a slab
+// header, past a short slab's last slot). Another cache's object is
+// outside c's memory. For pointers the fast path queued without looking,
+// when they leave the queue (cache/cache_slow.cpp).
+const char *object_problem(const slubq_cache *c, const void *obj);
+
+// object_problem over a run of pointers. The memory ranges recorded for c
+// (source/spans.hpp) say where its slabs are, so a pointer is checked by
+// arithmetic: in a range (the last few ranges found are remembered), then
+// the start of a slot (a multiply by the stride's reciprocal). Nothing at
+// the pointer is read — that may be unmapped, and a slab header the
+// freeing lcore's cache does not hold costs more than the check. Only the
+// last slab of a range may be short (a chunk's tail): its slot count is
+// read once per range. When the table has overflowed, the slab header is
+// checked instead.
+inline constexpr const char *why_not_slot = "pointer is not the start of an object (interior or misaligned)";
+
+struct object_checker {
+	struct range {
+		std::uintptr_t lo, hi;  // a recorded range
+		std::uintptr_t tail;    // its last slab
+		std::uint32_t tail_slots;
+	};
+	static constexpr unsigned ways = 4;
+	const slubq_cache *c;
+	const geometry g;       // a copy: kept in registers over a run
+	range known[ways] = {}; // known[0]: the range used last
+	unsigned next = 1;
+
+	explicit object_checker(const slubq_cache *cache) : c(cache), g(cache->geo) {}
+	// Inline: a pointer into the range used last (a flush holds runs of one chunk).
+	SLUBQ_FAST const char *problem(const void *obj)
+	{
+		const std::uintptr_t s = reinterpret_cast<std::uintptr_t>(obj) & g.slab_mask;
+		const range &k = known[0];
+		if (SLUBQ_LIKELY(s - k.lo < k.hi - k.lo)) {
+			const std::uint32_t slots = s == k.tail ? k.tail_slots : g.objs_per_slab;
+			return SLUBQ_LIKELY(slot_index(g, s, slots, obj) != UINT32_MAX) ? nullptr : why_not_slot;
+		}
+		return problem_slow(obj);
+	}
+	const char *problem_slow(const void *obj);
+};
+
 // Empty the lcore queues of every lcore, of any process, that is not inside
 // an operation on this cache (cache/cache_reclaim.cpp). Returns objects
 // moved to their nodes.

@@ -136,7 +136,12 @@ bool flush_exchange(slubq_cache *c, lcore_queue *q)
 	node *nd = c->nodes[q->socket];
 	magazine e;
 	// The array goes to other lcores as it is: what the fast path queued
-	// without looking is checked first.
+	// without looking is checked first — only when the depot looks like it
+	// has room (a lock-free glance), since a refused exchange keeps most of
+	// the queue, which would then be checked again at the next flush.
+	if (load_relaxed(nd->dep.nr_full) >= depot_slots ||
+	    node_queued(nd) + q->count > load_relaxed(nd->shared.size))
+		return false;
 	queue_drop_bad(c, q);
 	node_lock(c, nd);
 	bool ok = depot_reserve(nd, q->count, q->limit, e);
@@ -289,30 +294,61 @@ bool check_object(slubq_cache *c, const void *obj, const char *what)
 	return why == nullptr;
 }
 
-const char *object_problem(const slubq_cache *c, const void *obj, const slab **known)
+const char *object_problem(const slubq_cache *c, const void *obj)
+{
+	return object_checker(c).problem(obj);
+}
+
+namespace {
+
+// The table overflowed: the slab header says (it may be unmapped: a fault).
+const char *header_problem(const slubq_cache *c, const void *obj)
 {
 	const slab *s = slab_of(c->geo, obj);
-	if (known == nullptr || s != *known || s == nullptr) {
-		if (obj == nullptr)
-			return "NULL pointer";
-		if (s == nullptr || !spans_may_hold(c, reinterpret_cast<std::uintptr_t>(s)))
-			return "not an object of this cache (foreign pointer: not in its memory)";
-		if (s->magic != slab_magic || s->owner != c)
-			return "not an object of this cache (foreign pointer: not its slab)";
+	if (s->magic != slab_magic || s->owner != c)
+		return "not an object of this cache (foreign pointer: not its slab)";
+	return slab_index(c->geo, s, obj) == UINT32_MAX ? why_not_slot : nullptr;
+}
+
+} // namespace
+
+const char *object_checker::problem_slow(const void *obj)
+{
+	const std::uintptr_t s = reinterpret_cast<std::uintptr_t>(obj) & g.slab_mask;
+	if (obj == nullptr)
+		return "NULL pointer";
+	unsigned w = 1;
+	while (w < ways && !(s - known[w].lo < known[w].hi - known[w].lo))
+		w++;
+	if (w < ways) {
+		std::swap(known[0], known[w]);
+		return problem(obj);
 	}
-	if (SLUBQ_UNLIKELY(slab_index(c->geo, s, obj) == UINT32_MAX))
-		return "pointer is not the start of an object (interior or misaligned)";
-	if (known != nullptr)
-		*known = s;
-	return nullptr;
+	span r;
+	switch (spans_find(c, s, &r)) {
+	case span_answer::no:
+		return "not an object of this cache (foreign pointer: not in its memory)";
+	case span_answer::unknown:
+		return s == 0 ? "not an object of this cache (foreign pointer: not in its memory)" : header_problem(c, obj);
+	case span_answer::yes:
+		break;
+	}
+	// The newcomer goes first; the one it displaces takes a slot in turn.
+	known[next] = known[0];
+	next = next + 1 < ways ? next + 1 : 1;
+	const std::uintptr_t tail = (r.hi - 1) & g.slab_mask;
+	known[0] = range{r.lo, r.hi, tail, reinterpret_cast<const slab *>(tail)->nr_objs};
+	return problem(obj);
 }
 
 void queue_drop_bad(slubq_cache *c, lcore_queue *q)
 {
-	const slab *known = nullptr;
-	for (std::uint32_t i = 0; i < q->count;) {
-		void *obj = q->objs[i];
-		const char *why = object_problem(c, obj, &known);
+	object_checker check(c);
+	void **const objs = q->objs;
+	std::uint32_t n = q->count;
+	for (std::uint32_t i = 0; i < n;) {
+		void *obj = objs[i];
+		const char *why = check.problem(obj);
 		if (SLUBQ_LIKELY(why == nullptr)) {
 			i++;
 			continue;
@@ -320,11 +356,10 @@ void queue_drop_bad(slubq_cache *c, lcore_queue *q)
 		report_bad_object(c, obj, "free", why);
 		// The last object takes its place: the count first, so that a
 		// process dying in between loses that object, never lists it twice.
-		const std::uint32_t last = q->count - 1;
-		void *moved = q->objs[last];
-		q->count = last;
+		void *moved = objs[--n];
+		q->count = n;
 		crash_order();
-		q->objs[i] = moved; // checked next round (unless it was the bad one itself)
+		objs[i] = moved; // checked next round (unless it was the bad one itself)
 	}
 }
 
@@ -533,10 +568,10 @@ void free_slow(slubq_cache *c, lcore_queue *q, void *const *objs, std::uint32_t 
 	// Several sockets: local objects into the queue, remote ones towards home.
 	home_batches hb;
 	const unsigned self = q->socket;
-	const slab *known = nullptr;
+	object_checker check(c);
 	for (std::uint32_t i = 0; i < n; i++) {
 		void *obj = objs[i];
-		if (const char *why = object_problem(c, obj, &known); SLUBQ_UNLIKELY(why != nullptr)) {
+		if (const char *why = check.problem(obj); SLUBQ_UNLIKELY(why != nullptr)) {
 			report_bad_object(c, obj, "free", why);
 			continue;
 		}

@@ -211,10 +211,10 @@ std::uint32_t node_take(slubq_cache *c, node *nd, void **out, std::uint32_t want
 void node_put_slabs(slubq_cache *c, node *nd, void *const *objs, std::uint32_t k)
 {
 	const geometry &g = c->geo;
-	const slab *known = nullptr;
+	object_checker check(c);
 	for (std::uint32_t i = 0; i < k; i++) {
 		void *obj = objs[i];
-		if (const char *why = object_problem(c, obj, &known); SLUBQ_UNLIKELY(why != nullptr)) {
+		if (const char *why = check.problem(obj); SLUBQ_UNLIKELY(why != nullptr)) {
 			report_bad_object(c, obj, "free", why);
 			continue;
 		}
@@ -246,10 +246,10 @@ void node_put(slubq_cache *c, node *nd, void *const *objs, std::uint32_t k)
 	// The newest objects (the end of the batch) are the hottest: keep them queued.
 	// They skip the bitmap, so check them here (memory range, slab header,
 	// slot start: cheap, and it catches foreign pointers without debug).
-	const slab *known = nullptr;
+	object_checker check(c);
 	for (std::uint32_t i = to_slabs; i < k; i++) {
-		if (SLUBQ_UNLIKELY(object_problem(c, objs[i], &known) != nullptr ||
-				   slab_of(c->geo, objs[i])->socket != nd->socket)) {
+		if (SLUBQ_UNLIKELY(check.problem(objs[i]) != nullptr ||
+				   (c->nr_sockets > 1 && slab_of(c->geo, objs[i])->socket != nd->socket))) {
 			node_put_slabs(c, nd, objs + i, 1); // reports it
 			continue;
 		}

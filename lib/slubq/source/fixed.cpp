@@ -25,16 +25,21 @@ unsigned spread_targets(const slubq_cache *c, unsigned *out)
 }
 
 // One past the last byte of the slabs that [p, hi) (p slab-aligned) is cut
-// into for at most limit objects; p when none.
+// into for at most limit objects; p when none. A last slab cut short by
+// the limit ends after its last slot: a chunk populated next to it later
+// does not merge with its range, so it stays the last slab of its range,
+// whose slot count object checks read (cache/cache_slow.cpp).
 std::uintptr_t slabs_end(const geometry &g, std::uintptr_t p, std::uintptr_t hi, unsigned limit)
 {
 	std::uintptr_t end = p;
 	for (unsigned objs = 0; p < hi && objs < limit; p += g.slab_size) {
-		std::uint32_t nobj = geometry_fit(g, std::min<std::uint64_t>(g.slab_size, hi - p));
-		if (nobj == 0)
+		const std::uint32_t fit = geometry_fit(g, std::min<std::uint64_t>(g.slab_size, hi - p));
+		if (fit == 0)
 			break;
-		objs += std::min<std::uint32_t>(nobj, limit - objs);
-		end = std::min<std::uint64_t>(p + g.slab_size, hi);
+		const std::uint32_t nobj = std::min<std::uint32_t>(fit, limit - objs);
+		objs += nobj;
+		end = nobj < fit ? p + g.first_off + std::uint64_t(nobj) * g.stride
+				 : std::min<std::uint64_t>(p + g.slab_size, hi);
 	}
 	return end;
 }

@@ -116,13 +116,13 @@ void spans_remove(slubq_cache *c, std::uintptr_t lo, std::uintptr_t hi)
 	plock_release(t.lock);
 }
 
-bool spans_may_hold(const slubq_cache *c, std::uintptr_t a)
+span_answer spans_find(const slubq_cache *c, std::uintptr_t a, span *r)
 {
 	const span_table &t = c->spans;
 	for (;;) {
 		const std::uint64_t g = load_acquire(t.gen);
 		if (load_relaxed(t.overflow))
-			return true;
+			return span_answer::unknown;
 		const unsigned cur = unsigned(g) & 1;
 		const std::uint32_t n = std::min<std::uint32_t>(load_relaxed(t.count[cur]), span_slots);
 		bool in = false;
@@ -136,12 +136,12 @@ bool spans_may_hold(const slubq_cache *c, std::uintptr_t a)
 				else
 					hi = mid;
 			}
-			const span s = load_span(t.s[cur][lo]);
-			in = s.lo <= a && a < s.hi;
+			*r = load_span(t.s[cur][lo]);
+			in = r->lo <= a && a < r->hi;
 		}
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
 		if (load_relaxed(t.gen) - g < 2)
-			return in;
+			return in ? span_answer::yes : span_answer::no;
 	}
 }
 

@@ -43,8 +43,15 @@ struct span_table {
 int spans_add(slubq_cache *c, std::uintptr_t lo, std::uintptr_t hi, bool may_overflow, span *clash);
 // Remove [lo, hi) (it lies within recorded ranges).
 void spans_remove(slubq_cache *c, std::uintptr_t lo, std::uintptr_t hi);
-// May address a be in c's slab memory? False only when it is known not to
-// be. Lock-free; no division.
-bool spans_may_hold(const slubq_cache *c, std::uintptr_t a);
+enum class span_answer { no, yes, unknown };
+// The recorded range holding address a (in *r): yes, no, or unknown (the
+// table overflowed). Lock-free; no division.
+span_answer spans_find(const slubq_cache *c, std::uintptr_t a, span *r);
+// May address a be in c's slab memory? False only when it is known not to be.
+inline bool spans_may_hold(const slubq_cache *c, std::uintptr_t a)
+{
+	span r;
+	return spans_find(c, a, &r) != span_answer::no;
+}
 
 } // namespace slubq
