@@ -108,17 +108,11 @@ void queue_drain(slubq_cache *c, lcore_queue *q);
 // its array leaves the queue whole (owner only).
 void queue_drop_bad(slubq_cache *c, lcore_queue *q);
 
-// Is obj a well-formed object of c? (slab magic, owner, slot). Reports and
-// counts the problem when not.
-bool check_object(slubq_cache *c, const void *obj, const char *what);
-// Why obj is not an object of c, or nullptr when it is one: NULL, outside
-// c's slab memory, not the start of a slot (an interior pointer, a slab
-// header, past a short slab's last slot). Another cache's object is
-// outside c's memory. For pointers the fast path queued without looking,
-// when they leave the queue (cache/cache_slow.cpp).
-const char *object_problem(const slubq_cache *c, const void *obj);
-
-// object_problem over a run of pointers. The memory ranges recorded for c
+// Why a pointer is not an object of c (NULL, outside c's memory — another
+// cache's object is —, not the start of a slot: interior, a slab header,
+// past a short slab's last slot), or nullptr when it is one; for pointers
+// the fast path queued without looking, when they leave the queue
+// (cache/cache_slow.cpp). The memory ranges recorded for c
 // (source/spans.hpp) say where its slabs are, so a pointer is checked by
 // arithmetic: in a range (the last few ranges found are remembered), then
 // the start of a slot (a multiply by the stride's reciprocal). Nothing at

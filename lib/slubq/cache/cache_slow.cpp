@@ -286,19 +286,6 @@ void report_bad_object(slubq_cache *c, const void *obj, const char *what, const 
 	debug_report(c, obj, what, why);
 }
 
-bool check_object(slubq_cache *c, const void *obj, const char *what)
-{
-	const char *why = object_problem(c, obj);
-	if (why != nullptr)
-		report_bad_object(c, obj, what, why);
-	return why == nullptr;
-}
-
-const char *object_problem(const slubq_cache *c, const void *obj)
-{
-	return object_checker(c).problem(obj);
-}
-
 namespace {
 
 // The table overflowed: the slab header says (it may be unmapped: a fault).
@@ -447,10 +434,13 @@ void free_locked(slubq_cache *c, unsigned socket, void *const *objs, std::uint32
 {
 	home_batches hb;
 	node *nd = c->nodes[socket];
+	object_checker check(c);
 	for (std::uint32_t i = 0; i < n; i++) {
 		void *obj = objs[i];
-		if (!check_object(c, obj, "free"))
+		if (const char *why = check.problem(obj); SLUBQ_UNLIKELY(why != nullptr)) {
+			report_bad_object(c, obj, "free", why);
 			continue;
+		}
 		unsigned home = slab_of(c->geo, obj)->socket;
 		hb.objs[home][hb.count[home]++] = obj;
 		if (hb.count[home] == home_batches::cap) {
