@@ -219,6 +219,13 @@ void node_put_slabs(slubq_cache *c, node *nd, void *const *objs, std::uint32_t k
 			continue;
 		}
 		slab *s = slab_of(g, obj);
+		// The header line is read here anyway (socket): its magic also
+		// refuses a stale pointer into a chunk being given back (detached
+		// under this lock, its range not yet removed).
+		if (SLUBQ_UNLIKELY(s->magic != slab_magic || s->owner != c)) {
+			report_bad_object(c, obj, "free", "not an object of this cache (its slab was given back)");
+			continue;
+		}
 		if (SLUBQ_UNLIKELY(s->socket != nd->socket)) {
 			report_bad_object(c, obj, "free", "object routed to the wrong node");
 			continue;
