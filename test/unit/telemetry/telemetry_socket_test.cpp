@@ -221,15 +221,16 @@ TEST_F(TelemetrySocket, ListIsEmptyWithoutCaches)
 }
 
 // Telemetry holds a cache while it reads it. Clients hammer /slubq/info
-// and /slubq/stats (through the socket, and by calling the handlers from
-// more threads) while the main thread destroys and creates caches (a
+// and /slubq/stats through the socket (calling the handlers directly
+// would leak their replies' containers: only the socket's JSON writer
+// frees them) while the main thread destroys and creates caches (a
 // destroyed cache's memory is soon the next one's): every reply is the
 // cache that was named, whole, or "unknown cache" — never another cache,
 // a half-built one, or freed memory (it used to be read: wrong names,
 // "cannot read", crashes on a half-built cache's nodes).
 TEST_F(TelemetrySocket, ReadersRacingDestroySeeTheNamedCacheOrNone)
 {
-	constexpr unsigned clients = 3, callers = 2, rounds = 300;
+	constexpr unsigned clients = 4, rounds = 300;
 	std::atomic<bool> done{false};
 	std::atomic<unsigned> replies{0}, found{0}, bad{0};
 	std::mutex m;
@@ -265,22 +266,9 @@ TEST_F(TelemetrySocket, ReadersRacingDestroySeeTheNamedCacheOrNone)
 			replies++;
 		}
 	};
-	auto caller = [&](unsigned id) {
-		for (unsigned i = id; !done.load(std::memory_order_relaxed); i++) {
-			const std::string name = "ut_tel_race" + std::to_string(i % 2);
-			rte_tel_data *d = rte_tel_data_alloc();
-			if (d == nullptr)
-				continue;
-			if (slubq::tel::run_command((i / 2) % 2 ? "/slubq/stats" : "/slubq/info", name.c_str(), d) != 0)
-				wrong("handler failed for " + name);
-			rte_tel_data_free(d);
-		}
-	};
 	std::vector<std::thread> threads;
 	for (unsigned i = 0; i < clients; i++)
 		threads.emplace_back(client, i);
-	for (unsigned i = 0; i < callers; i++)
-		threads.emplace_back(caller, i);
 	for (unsigned r = 0; r < rounds; r++) {
 		const std::string name = "ut_tel_race" + std::to_string(r % 2);
 		slubq_cache *c = make(name.c_str(), 64);
