@@ -40,7 +40,7 @@ std::uint64_t walk_slabs(slubq_cache *c, oldest_list &out)
 		node *nd = c->nodes[s];
 		for (slab_list *l : {&nd->partial, &nd->full}) {
 			std::uint64_t n = 0;
-			for (slab *sl = l->head; sl != nullptr && n < l->count; sl = sl->next, n++) {
+			for (slab *sl = l->head; sl != nullptr && n < l->count; sl = slab_next(sl), n++) {
 				if (sl->magic != slab_magic || sl->owner != c)
 					continue;
 				for (std::uint32_t i = 0; i < sl->nr_objs; i++) {

@@ -92,14 +92,18 @@ void format_caller(char *buf, std::size_t len, std::uint64_t caller);
 // may not be mapped; memseg lists reserve more address space than they map.)
 bool in_eal_memory(const void *p);
 
-// Does obj lie in a slab (of any cache)? Elastic slabs are EAL memory, so a
-// pointer elsewhere is refused before its would-be header is read; a fixed
-// source's chunks may be any memory, so there the header is read as the
-// paths without debug do.
+// Does obj lie in a slab (of any cache)? Its would-be header is read only
+// where it is known to be mapped: EAL memory (elastic slabs, most pools),
+// or, for a fixed source, chunks populated into c (they may be any
+// memory; source/spans.hpp). Elsewhere (a random pointer) it is refused.
 inline bool in_some_slab(const slubq_cache *c, const void *obj)
 {
 	const slab *s = slab_of(c->geo, obj);
-	return (c->src.kind != SLUBQ_SOURCE_ELASTIC || in_eal_memory(s)) && s->magic == slab_magic;
+	if (s == nullptr)
+		return false;
+	const bool readable = in_eal_memory(s) || (c->src.kind != SLUBQ_SOURCE_ELASTIC &&
+						   spans_may_hold(c, reinterpret_cast<std::uintptr_t>(s)));
+	return readable && s->magic == slab_magic;
 }
 
 } // namespace slubq

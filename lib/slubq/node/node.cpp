@@ -214,22 +214,26 @@ std::uint32_t node_take(slubq_cache *c, node *nd, void **out, std::uint32_t want
 void node_put_slabs(slubq_cache *c, node *nd, void *const *objs, std::uint32_t k)
 {
 	const geometry &g = c->geo;
+	object_checker check(c);
 	for (std::uint32_t i = 0; i < k; i++) {
 		void *obj = objs[i];
-		if (SLUBQ_UNLIKELY(!slab_is_ours(g, obj, c))) {
-			report_bad_object(c, obj, "free", "not an object of this cache (foreign pointer)");
+		if (const char *why = check.problem(obj); SLUBQ_UNLIKELY(why != nullptr)) {
+			report_bad_object(c, obj, "free", why);
 			continue;
 		}
 		slab *s = slab_of(g, obj);
+		// The header line is read here anyway (socket): its magic also
+		// refuses a stale pointer into a chunk being given back (detached
+		// under this lock, its range not yet removed).
+		if (SLUBQ_UNLIKELY(s->magic != slab_magic || s->owner != c)) {
+			report_bad_object(c, obj, "free", "not an object of this cache (its slab was given back)");
+			continue;
+		}
 		if (SLUBQ_UNLIKELY(s->socket != nd->socket)) {
 			report_bad_object(c, obj, "free", "object routed to the wrong node");
 			continue;
 		}
 		std::uint32_t idx = slab_index(g, s, obj);
-		if (SLUBQ_UNLIKELY(idx == UINT32_MAX)) {
-			report_bad_object(c, obj, "free", "pointer is not the start of an object");
-			continue;
-		}
 		if (SLUBQ_UNLIKELY(!slab_put(s, idx))) {
 			report_bad_object(c, obj, "free", "double free (object already free in its slab)");
 			continue;
@@ -251,10 +255,12 @@ void node_put(slubq_cache *c, node *nd, void *const *objs, std::uint32_t k)
 	std::uint32_t to_slabs = k - to_shared;
 	node_put_slabs(c, nd, objs, to_slabs);
 	// The newest objects (the end of the batch) are the hottest: keep them queued.
-	// They skip the bitmap, so check the slab header here (cheap, and it
-	// catches another cache's objects without debug).
+	// They skip the bitmap, so check them here (memory range, slab header,
+	// slot start: cheap, and it catches foreign pointers without debug).
+	object_checker check(c);
 	for (std::uint32_t i = to_slabs; i < k; i++) {
-		if (SLUBQ_UNLIKELY(!slab_is_ours(c->geo, objs[i], c) || slab_of(c->geo, objs[i])->socket != nd->socket)) {
+		if (SLUBQ_UNLIKELY(check.problem(objs[i]) != nullptr ||
+				   (c->nr_sockets > 1 && slab_of(c->geo, objs[i])->socket != nd->socket))) {
 			node_put_slabs(c, nd, objs + i, 1); // reports it
 			continue;
 		}

@@ -175,34 +175,31 @@ SLUBQ_FAST slab *slab_of(const geometry &g, const void *obj)
 	return reinterpret_cast<slab *>(reinterpret_cast<std::uintptr_t>(obj) & g.slab_mask);
 }
 
-// Does obj lie in a slab of cache c? A slab header check: NULL and other
-// pointers below one slab size (whose "slab" would be address 0) are
-// refused before anything is read. A pointer into unmapped memory is not
-// caught here (debug mode checks objects before they are queued).
-SLUBQ_FAST bool slab_is_ours(const geometry &g, const void *obj, const slubq_cache *c)
-{
-	const slab *s = slab_of(g, obj);
-	return s != nullptr && s->magic == slab_magic && s->owner == c;
-}
-
 SLUBQ_FAST void *slab_obj(const geometry &g, const slab *s, std::uint32_t idx)
 {
 	return reinterpret_cast<char *>(const_cast<slab *>(s)) + g.first_off +
 	       std::uint64_t(idx) * g.stride + g.obj_offset;
 }
 
-// Slot index of obj, or UINT32_MAX when obj is not the start of a slot of s.
-SLUBQ_FAST std::uint32_t slab_index(const geometry &g, const slab *s, const void *obj)
+// Slot index of obj in the slab at address s of nr_objs slots, or
+// UINT32_MAX when obj is not the start of one of them.
+SLUBQ_FAST std::uint32_t slot_index(const geometry &g, std::uintptr_t s, std::uint32_t nr_objs, const void *obj)
 {
-	std::uintptr_t off = reinterpret_cast<std::uintptr_t>(obj) - reinterpret_cast<std::uintptr_t>(s);
+	std::uintptr_t off = reinterpret_cast<std::uintptr_t>(obj) - s;
 	if (SLUBQ_UNLIKELY(off < std::uintptr_t(g.first_off) + g.obj_offset))
 		return UINT32_MAX;
 	off -= g.first_off + g.obj_offset;
 	auto idx = std::uint32_t((static_cast<unsigned __int128>(g.recip) * std::uint32_t(off)) >> 64);
 	if (SLUBQ_UNLIKELY(off >= (std::uint64_t(1) << 32) || std::uint64_t(idx) * g.stride != off ||
-			   idx >= s->nr_objs))
+			   idx >= nr_objs))
 		return UINT32_MAX;
 	return idx;
+}
+
+// Slot index of obj, or UINT32_MAX when obj is not the start of a slot of s.
+SLUBQ_FAST std::uint32_t slab_index(const geometry &g, const slab *s, const void *obj)
+{
+	return slot_index(g, reinterpret_cast<std::uintptr_t>(s), s->nr_objs, obj);
 }
 
 SLUBQ_FAST bool slab_bit(const slab *s, std::uint32_t idx)

@@ -358,3 +358,34 @@ TEST(DebugChecks, ObjectInfoNeedsDebugAndAnObject)
 	slubq_cache_free(plain.c, p);
 	slubq_cache_free(dbg.c, d);
 }
+
+// An all-or-nothing bulk allocation that fails gives back what it had
+// taken: those objects were never handed out, so they go back into their
+// slabs (not into the shared queue, where verify would find "free in a
+// queue, but never allocated" until each one was allocated and freed).
+TEST(DebugChecks, FailedBulkAllocationLeavesVerifyClean)
+{
+	slubq_cache_params p;
+	slubq_cache_params_init(&p);
+	p.name = "d_bulk_fail";
+	p.obj_size = 64;
+	p.flags = all_checks;
+	p.mem_limit = 2u << 20; // one chunk
+	cache_guard g(slubq_cache_create(&p));
+	ASSERT_NE(g.c, nullptr);
+	void *one = slubq_cache_alloc(g.c); // grows the one chunk
+	ASSERT_NE(one, nullptr);
+	const std::uint64_t total = slubq_cache_total(g.c);
+	ASSERT_GT(total, 64u);
+	std::vector<void *> o(total + 1);
+	EXPECT_EQ(slubq::alloc(g.c, o.data(), unsigned(total + 1)), -ENOBUFS);
+	EXPECT_EQ(slubq_cache_available(g.c), total - 1);
+	EXPECT_EQ(errors(g.c), 0u);
+	EXPECT_EQ(verify(g.c), "");
+	// And everything can still be had, and given back.
+	ASSERT_EQ(slubq::alloc(g.c, o.data(), unsigned(total - 1)), 0);
+	slubq::free(g.c, o.data(), unsigned(total - 1));
+	slubq_cache_free(g.c, one);
+	EXPECT_EQ(slubq_cache_available(g.c), total);
+	EXPECT_EQ(verify(g.c), "");
+}
