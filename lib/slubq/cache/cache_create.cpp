@@ -291,7 +291,7 @@ bool elastic_slab_unservable(const slubq_cache_params *p, const geometry &g)
 	}
 	std::uint32_t align = align_of(p);
 	while (align > 8 && !fits(p->obj_size, align))
-		align /= 2;
+		align >>= 1;
 	char size_range[64] = "no obj_size fits at this align", align_range[64] = "";
 	if (lo > 0)
 		std::snprintf(size_range, sizeof(size_range), "obj_size must be 1..%u at this align", lo);
