@@ -185,6 +185,9 @@ obj_stack *alien_buffer(slubq_cache *c, const lcore_queue *q, unsigned lc, unsig
 // Send lcore lc's buffer for `home` home (one home node lock; O(1) when the
 // home's depot takes it as a magazine). Returns objects sent.
 std::uint32_t alien_buffer_send(slubq_cache *c, unsigned lc, unsigned home);
+// Apply the published alien size to lcore lc's buffers: those at or over
+// it go home.
+void alien_buffers_retune(slubq_cache *c, unsigned lc);
 // Every buffer of lcore lc home. Returns objects sent.
 std::uint32_t alien_buffers_home(slubq_cache *c, unsigned lc);
 // Objects in lcore lc's buffers (lock-free snapshot).

@@ -65,6 +65,18 @@ std::uint32_t alien_buffer_send(slubq_cache *c, unsigned lc, unsigned home)
 	return n;
 }
 
+void alien_buffers_retune(slubq_cache *c, unsigned lc)
+{
+	for (unsigned h = 0; h < c->nr_sockets; h++) {
+		obj_stack &b = c->aliens[lc].home[h];
+		if (b.objs == nullptr)
+			continue;
+		b.size = send_threshold(c, b);
+		if (b.count >= b.size)
+			alien_buffer_send(c, lc, h);
+	}
+}
+
 std::uint32_t alien_buffers_home(slubq_cache *c, unsigned lc)
 {
 	std::uint32_t n = 0;

@@ -597,6 +597,7 @@ int slubq_cache_set(struct slubq_cache *c, enum slubq_tunable key, uint64_t valu
 					rc = resize_stack(c, &c->nodes[s]->alien[h].lock, nullptr, c->nodes[s]->alien[h].q,
 							  std::uint32_t(value), c->nodes[s]->real_socket, spill_home,
 							  c->nodes[h]);
+		request_pickup(c); // lcores apply it to their alien buffers at their next slow path
 		break;
 	case SLUBQ_TUNE_MEM_LIMIT:
 		if (c->src.kind != SLUBQ_SOURCE_ELASTIC) { rc = fail(ENOTSUP); break; }

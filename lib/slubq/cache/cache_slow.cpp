@@ -426,6 +426,7 @@ void queue_pickup(slubq_cache *c, lcore_queue *q)
 			}
 			if (q->count > limit)
 				flush_oldest(c, q, q->count - limit);
+			alien_buffers_retune(c, lcore_of(c, q));
 			q->limit = limit;
 			q->batch = std::clamp<std::uint32_t>(batch, 1, std::max<std::uint32_t>(limit, 1));
 			q->seen_gen = gen;
