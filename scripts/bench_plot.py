@@ -35,8 +35,10 @@ CASE_TITLES = {
     'bulk': 'bulk: one get of n then one put of n, one lcore: the bare fast path',
     'local1': 'local1: bulk get then put of `keep` objects, one lcore',
     'local2': 'local2: the same on both lcores at once, one shared pool',
-    'pipeline': 'pipeline: lcore A gets bursts of 32, lcore B puts them back (via an rte_ring)',
-    'xsocket': 'xsocket: the pipeline on a simulated 2-socket topology, alien queues on/off',
+    'pipeline': 'pipeline: lcore A gets bursts of 32, lcore B puts them back (via an rte_ring, 512 or 32 per hand-off)',
+    'xsocket': 'xsocket: the pipeline on a simulated 2-socket topology, alien buffers on/off, driver cache 0/512',
+    'remote': 'remote: fixed pool on socket 0 only, local1 shapes on socket 0 and on socket 1',
+    'mesh4': 'mesh4: 4 simulated sockets, one lcore each, bursts of 32 freed on the other three',
     'cold': 'cold: ~1M objects (256K in --quick) freed in random order, then got again with a cache line written',
     'elastic': 'elastic: grow to N objects, free them all, give the memory back',
     'malloc_pair': 'malloc_pair: one alloc + one free per iteration, one lcore',
@@ -46,7 +48,7 @@ CASE_TITLES = {
 # PNG name -> the cases it draws (the malloc cases share one figure).
 FIGURES = [
     ('bulk', ['bulk']), ('local1', ['local1']), ('local2', ['local2']), ('pipeline', ['pipeline']),
-    ('xsocket', ['xsocket']), ('cold', ['cold']), ('elastic', ['elastic']),
+    ('xsocket', ['xsocket']), ('remote', ['remote']), ('mesh4', ['mesh4']), ('cold', ['cold']), ('elastic', ['elastic']),
     ('malloc', ['malloc_pair', 'malloc_batch32', 'malloc_xlcore']),
 ]
 BEGIN, END = '<!-- bench:begin -->', '<!-- bench:end -->'
@@ -121,7 +123,7 @@ def machine_line(data):
 
 
 def variant_label(case, variant):
-    if case.startswith('local') and 'x' in variant:
+    if (case.startswith('local') or case == 'remote') and 'x' in variant:
         bulk, keep = variant.split('x', 1)
         return f'bulk {bulk}, keep {keep}'
     if case.startswith('malloc'):
@@ -129,6 +131,8 @@ def variant_label(case, variant):
     if case == 'bulk':
         return f'get {variant}, put {variant}'
     if case in ('pipeline', 'xsocket'):
+        return f'{variant} per hand-off'
+    if case == 'mesh4':
         return f'bursts of {variant}'
     if variant.endswith('B') and variant[:-1].isdigit():
         return f'{variant[:-1]}-byte objects'

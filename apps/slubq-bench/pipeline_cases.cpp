@@ -52,6 +52,10 @@ void run_pipeline(benchmark::State &st, const pool *p, unsigned worker, unsigned
 {
 	drain_args args{p};
 	worker_loop w;
+	slubq_cache *c = slubq_cache_of_pool(*p);
+	slubq_stats before{};
+	if (c != nullptr)
+		slubq_cache_stats(c, -1, &before);
 	if (!w.start(worker, drain_body<native>, &args)) {
 		st.SkipWithError("worker lcore busy");
 		return;
@@ -71,7 +75,16 @@ void run_pipeline(benchmark::State &st, const pool *p, unsigned worker, unsigned
 			rte_pause();
 	}
 	w.stop();
-	per_object(st, double(st.iterations()) * handoff_objs);
+	const double n = double(st.iterations()) * handoff_objs;
+	per_object(st, n);
+	if (c != nullptr && n > 0) { // where slubq's time goes: its slow paths, per 1000 objects
+		slubq_stats now{};
+		slubq_cache_stats(c, -1, &now);
+		st.counters["node_locks_per_kobj"] = 1000.0 * double(now.node_locks - before.node_locks) / n;
+		st.counters["slow_per_kobj"] =
+			1000.0 * double(now.refills - before.refills + now.flushes - before.flushes) / n;
+		st.counters["alien_flushes_per_kobj"] = 1000.0 * double(now.alien_flushes - before.alien_flushes) / n;
+	}
 }
 
 } // namespace

@@ -90,17 +90,19 @@ int ref_dequeue_slow(ref_pool *rp, ref_lcore *lc, void **objs, unsigned n)
 	return rc;
 }
 
+// The common path: rte_lcore_id() (a TLS read: the bench is built with
+// -ftls-model=initial-exec), one bounds check, a plain forward copy loop.
 int ref_enqueue(rte_mempool *mp, void *const *objs, unsigned n)
 {
 	ref_pool *rp = of(mp);
 	unsigned id = rte_lcore_id();
 	if (likely(id < RTE_MAX_LCORE)) {
 		ref_lcore *lc = &rp->lcores[id];
-		if (likely(lc->count + n <= lcore_cap)) {
-			void **dst = lc->objs + lc->count;
+		unsigned cnt = lc->count;
+		if (likely(cnt + n <= lcore_cap)) {
 			for (unsigned i = 0; i < n; i++)
-				dst[i] = objs[i];
-			lc->count += n;
+				lc->objs[cnt + i] = objs[i];
+			lc->count = cnt + n;
 			return 0;
 		}
 	}
@@ -113,11 +115,12 @@ int ref_dequeue(rte_mempool *mp, void **objs, unsigned n)
 	unsigned id = rte_lcore_id();
 	if (likely(id < RTE_MAX_LCORE)) {
 		ref_lcore *lc = &rp->lcores[id];
-		if (likely(n <= lc->count)) {
-			void **src = lc->objs + lc->count;
+		unsigned cnt = lc->count;
+		if (likely(n <= cnt)) {
+			cnt -= n;
 			for (unsigned i = 0; i < n; i++)
-				objs[i] = *--src;
-			lc->count -= n;
+				objs[i] = lc->objs[cnt + i];
+			lc->count = cnt;
 			return 0;
 		}
 		return ref_dequeue_slow(rp, lc, objs, n);

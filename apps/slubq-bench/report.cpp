@@ -44,6 +44,14 @@ struct target {
 			worst_at = at;
 		}
 	}
+	// For "best configuration" targets of one cell: the best seen.
+	void best(double ratio, const std::string &at)
+	{
+		if (!measured() || ratio > worst) {
+			worst = ratio;
+			worst_at = at;
+		}
+	}
 	bool measured() const { return worst != std::numeric_limits<double>::infinity(); }
 };
 
@@ -52,14 +60,28 @@ std::vector<target> targets_of(const std::vector<result> &rs)
 	target native{"native API, local1, vs ring_mp_mc_c512, every bulk size", 1.0};
 	target ops512{"ops with cache 512, local1, vs ring_mp_mc_c512, every bulk size", 1.0};
 	target ops0{"ops with cache 0 vs the reference driver (ref_c0), local1, every bulk size", 0.9};
-	target pipe{"pipeline, best slubq configuration, vs ring_mp_mc_c512", 1.3};
+	target pipe{"pipeline/512, best slubq configuration, vs ring_mp_mc_c512", 1.3};
 	target cold{"cold, best slubq configuration, vs ring_mp_mc_c512", 2.0};
 	target shrink{"elastic: share of idle memory shrink gives back (%)", 90};
 	target malloc{"slubq_malloc vs rte_malloc, every size and case", 20};
+	// Issue 15: the socket cases.
+	target xs_native{"xsocket, native API with alien buffers, vs ring_mp_mc_c512, both hand-offs", 1.0};
+	target xs_ops0{"xsocket, ops with cache 0, vs ring_mp_mc_c512, both hand-offs", 1.0};
+	target remote{"remote: memoryless-socket lcore vs the same pool's socket-0 lcore, every shape", 0.9};
+	target pipe32{"pipeline/32, best slubq ops configuration, vs ring_mp_mc_c512", 1.2};
 	std::map<std::string, double> best_pipe, best_cold;
 	for (const auto &r : rs) {
 		const std::string at = r.bench_case + "/" + r.variant;
 		double x = ratio_to_baseline(rs, r);
+		if (r.bench_case == "xsocket" && r.kind == "slubq_native_alien")
+			xs_native.see(x, at);
+		else if (r.bench_case == "xsocket" && r.kind == "slubq_ops_c0")
+			xs_ops0.see(x, at);
+		else if (r.bench_case == "remote" && r.kind == "slubq_native_remote") {
+			if (const result *l = find(rs, r.bench_case, r.variant, "slubq_native_local"); l && r.ns > 0)
+				remote.see(l->ns / r.ns, at);
+		} else if (r.bench_case == "pipeline" && r.variant == "32" && r.kind.rfind("slubq_ops", 0) == 0)
+			pipe32.best(x, at);
 		if (r.bench_case == "local1" && r.kind == "slubq_native")
 			native.see(x, at);
 		else if (r.bench_case == "local1" && r.kind == "slubq_ops_c512")
@@ -67,7 +89,7 @@ std::vector<target> targets_of(const std::vector<result> &rs)
 		else if (r.bench_case == "local1" && r.kind == "slubq_ops_c0") {
 			if (const result *ref = find(rs, r.bench_case, r.variant, "ref_c0"))
 				ops0.see(ref->ns / r.ns, at);
-		} else if (r.bench_case == "pipeline" && r.kind.rfind("slubq", 0) == 0)
+		} else if (r.bench_case == "pipeline" && r.variant == "512" && r.kind.rfind("slubq", 0) == 0)
 			best_pipe[at] = std::max(best_pipe[at], x);
 		else if (r.bench_case == "cold" && r.kind.rfind("slubq", 0) == 0)
 			best_cold[at] = std::max(best_cold[at], x);
@@ -80,7 +102,7 @@ std::vector<target> targets_of(const std::vector<result> &rs)
 		pipe.see(x, at);
 	for (const auto &[at, x] : best_cold)
 		cold.see(x, at);
-	return {native, ops512, ops0, pipe, cold, shrink, malloc};
+	return {native, ops512, ops0, pipe, cold, shrink, malloc, xs_native, xs_ops0, remote, pipe32};
 }
 
 std::string cpu_model()

@@ -46,15 +46,23 @@ pool *simulated(unsigned sockets, const std::vector<std::pair<unsigned, int>> &m
 	return p;
 }
 
-pool *native_pool(const std::string &kind, unsigned obj_size, std::uint32_t flags)
+// Parameters of a native cache named after its kind (name keeps the string).
+slubq_cache_params params_of(const std::string &kind, unsigned obj_size, std::uint32_t flags, std::string &name)
 {
 	slubq_cache_params prm;
 	slubq_cache_params_init(&prm);
-	std::string name = "bs_" + kind;
+	name = "bs_" + kind;
 	name.resize(std::min<std::size_t>(name.size(), SLUBQ_NAMESIZE - 1));
 	prm.name = name.c_str();
 	prm.obj_size = obj_size;
 	prm.flags = SLUBQ_F_NO_MERGE | flags;
+	return prm;
+}
+
+pool *native_pool(const std::string &kind, unsigned obj_size, std::uint32_t flags)
+{
+	std::string name;
+	slubq_cache_params prm = params_of(kind, obj_size, flags, name);
 	auto *p = new pool;
 	p->kind = kind;
 	p->cache = slubq_cache_create(&prm);
@@ -70,13 +78,8 @@ pool *native_pool(const std::string &kind, unsigned obj_size, std::uint32_t flag
 // logical socket 0.
 pool *fixed_on_socket0(const std::string &kind, unsigned n, unsigned obj_size)
 {
-	slubq_cache_params prm;
-	slubq_cache_params_init(&prm);
-	std::string name = "bs_" + kind;
-	name.resize(std::min<std::size_t>(name.size(), SLUBQ_NAMESIZE - 1));
-	prm.name = name.c_str();
-	prm.obj_size = obj_size;
-	prm.flags = SLUBQ_F_NO_MERGE;
+	std::string name;
+	slubq_cache_params prm = params_of(kind, obj_size, 0, name);
 	prm.source = SLUBQ_SOURCE_FIXED;
 	prm.socket_id = SOCKET_ID_ANY;
 	prm.expected_objs = n;

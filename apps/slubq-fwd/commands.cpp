@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "commands.hpp"
 
+#include <cerrno>
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 #include <cmdline.h>
 #include <cmdline_parse.h>
 #include <cmdline_parse_num.h>
@@ -211,6 +213,21 @@ cmdline_parse_inst_t cmd_set_queue_batch = {
 	{TOKEN(cmd_sq_set), TOKEN(cmd_sq_slubq), TOKEN(cmd_sq_cache), TOKEN(cmd_sq_queue), TOKEN(cmd_sq_size),
 	 TOKEN(cmd_sq_batch), TOKEN(cmd_sq_nb), nullptr}};
 
+// Why slubq_cache_set refused: the accepted range where there is one (as /slubq/set says it).
+std::string refusal(slubq_cache *c, slubq_tunable key, int err)
+{
+	if (err == EINVAL && key == SLUBQ_TUNE_BATCH) {
+		uint64_t q = 0;
+		slubq_cache_get(c, SLUBQ_TUNE_QUEUE_SIZE, &q);
+		return "batch must be 1.." + std::to_string(q ? q : 1) + " (the queue size)";
+	}
+	if (err == EINVAL && key != SLUBQ_TUNE_MEM_LIMIT)
+		return "must be 0.." + std::to_string(SLUBQ_MAX_QUEUE);
+	if (err == ENOTSUP && key == SLUBQ_TUNE_MEM_LIMIT)
+		return "limit applies to elastic caches only";
+	return rte_strerror(err);
+}
+
 struct cmd_set_tunable_result {
 	cmdline_fixed_string_t set, slubq, cache, name;
 	uint64_t value;
@@ -226,8 +243,10 @@ void cmd_set_tunable_parsed(void *parsed, cmdline *, void *)
 	}
 	if (slubq_tunable_from_name(r->name, &key) != 0 || slubq_cache_set(c, key, r->value) != 0) {
 		char why[512];
+		int err = rte_errno;
+		std::string reason = slubq_tunable_from_name(r->name, &key) == 0 ? refusal(c, key, err) : rte_strerror(err);
 		std::snprintf(why, sizeof(why), "set slubq %s %s %" PRIu64 ": %s", r->cache, r->name, r->value,
-			      rte_strerror(rte_errno));
+			      reason.c_str());
 		the_app->command_failed(why);
 		return;
 	}

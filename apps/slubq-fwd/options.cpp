@@ -22,7 +22,7 @@ void print_usage(const char *prog)
 		"  --rxd N, --txd N         descriptors per queue (default 1024)\n"
 		"  --burst N                packets per burst (default 32, at most %u)\n"
 		"  --stats-period N         print statistics every N seconds\n"
-		"  --duration N             forward N seconds, then stop and exit (non-interactive)\n"
+		"  --duration N             forward N seconds, then stop and exit (not with -i or --cmd)\n"
 		"  --tx-first               send a burst on every stream before forwarding\n"
 		"  -i, --interactive        command prompt (DPDK cmdline)\n"
 		"  --cmd \"C1; C2; ...\"      run commands, then exit (or go interactive with -i)\n"
@@ -178,6 +178,12 @@ int parse_options(int argc, char **argv, options &o)
 	if (o.nb_txq < o.nb_rxq && o.forward_mode != "rxonly" && o.forward_mode != "pipeline") {
 		std::fprintf(stderr, "slubq-fwd: --txq %u < --rxq %u: stream q transmits on tx queue q\n", o.nb_txq,
 			     o.nb_rxq);
+		return -1;
+	}
+	// The commands decide when forwarding stops: a duration would be ignored.
+	if (o.duration > 0 && (o.interactive || !o.cmds.empty())) {
+		std::fprintf(stderr, "slubq-fwd: --duration applies without -i and --cmd only (there, start, sleep N "
+				     "and stop decide)\n");
 		return -1;
 	}
 	if (o.slubq_queue != 0 && o.slubq_batch > o.slubq_queue) {

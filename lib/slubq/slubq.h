@@ -62,6 +62,10 @@ enum slubq_cache_flags {
 };
 /** Every debug flag. */
 #define SLUBQ_F_DEBUG (SLUBQ_F_RED_ZONE | SLUBQ_F_POISON | SLUBQ_F_TRACK | SLUBQ_F_SANITY)
+/** Every defined flag: slubq_cache_create refuses others (-EINVAL). */
+#define SLUBQ_F_ALL (SLUBQ_F_DMA | SLUBQ_F_NO_MERGE | SLUBQ_F_NO_ALIEN | SLUBQ_F_NO_IOVA_CONTIG | SLUBQ_F_DEBUG)
+/** Largest object (bytes): larger ones are not a slab allocator's job. */
+#define SLUBQ_MAX_OBJ_SIZE (16u << 20)
 
 /** Where a cache's slabs come from. */
 enum slubq_source_kind {
@@ -183,6 +187,14 @@ void slubq_cache_params_init(struct slubq_cache_params *p);
 /**
  * Create a cache (primary or secondary process). Fails with -EEXIST when
  * the name is taken, -EINVAL on a bad parameter, -ENOMEM when no memory.
+ * Refused with -EINVAL (and a log line naming the parameter and what is
+ * accepted) rather than created to fail every allocation: obj_size above
+ * SLUBQ_MAX_OBJ_SIZE, flag bits outside SLUBQ_F_ALL, a name starting with
+ * "anon-" (reserved for anonymous caches), and, on hugepages, an elastic
+ * cache whose slab (at least 8 objects unless slab_objs says fewer, aligned
+ * to align) is larger than one hugepage: the EAL cannot align a memzone
+ * beyond its page size (with 2 MiB pages: objects up to 262128 bytes at
+ * align 8, align up to 128 KiB for small objects).
  * An anonymous cache (name NULL or "") is merged into an existing
  * anonymous one with the same slab layout (stride, alignment, slab size),
  * the same DMA / NO_ALIEN / NO_IOVA_CONTIG flags, chunk size and topology,

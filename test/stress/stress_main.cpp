@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// slubq-stress [EAL args --] [--duration S] [--lcores N] [--sockets S] [--memory-on S] [--debug] [--faults PPM] [--reclaim]
+// slubq-stress [EAL args --] [--duration S] [--lcores N] [--sockets S] [--memory-on S] [--debug] [--faults PPM]
+//              [--reclaim] [--compact]
 //
 // A simulated machine of S sockets (default 2, at most 4): N lcores
 // (default 8) mapped onto two CPUs (--lcores=(0-N-1)@(a,b)), split into S
@@ -22,6 +23,9 @@
 // (a pool populated on the NIC's socket): the other sockets' lcores adopt
 // it, fill their queues from it and keep what they free of it. At the end
 // the main lcore gets every object in one call.
+// --compact (with --reclaim): 13888-byte objects in a fixed cache told its
+// count, whose 2 MiB slabs take the one-line compact header (151 objects
+// each, slab/slab.hpp): the same checks on that layout.
 #include <algorithm>
 #include <chrono>
 #include <cinttypes>
@@ -55,11 +59,13 @@ struct options {
 	unsigned faults_ppm = 0;
 	bool reclaim = false;
 	int memory_on = -1; // -1: elastic (or, with --reclaim, fixed on every socket)
+	bool compact = false;
 };
 
 [[noreturn]] void usage(const char *prog)
 {
-	std::fprintf(stderr, "usage: %s [EAL args --] [--duration S] [--lcores N] [--sockets S] [--memory-on S] [--debug] [--faults PPM] [--reclaim]\n",
+	std::fprintf(stderr, "usage: %s [EAL args --] [--duration S] [--lcores N] [--sockets S] [--memory-on S] [--debug] "
+		     "[--faults PPM] [--reclaim] [--compact]\n",
 		     prog);
 	std::exit(2);
 }
@@ -88,10 +94,12 @@ options parse(int argc, char **argv, const char *prog)
 			o.faults_ppm = unsigned(std::atoi(value()));
 		else if (a == "--reclaim")
 			o.reclaim = true;
+		else if (a == "--compact")
+			o.compact = true;
 		else
 			usage(prog);
 	}
-	if (o.duration <= 0 || o.lcores < 3 || o.lcores > RTE_MAX_LCORE || o.faults_ppm > 1000000 ||
+	if (o.duration <= 0 || o.lcores < 3 || o.lcores > RTE_MAX_LCORE || o.faults_ppm > 1000000 || (o.compact && !o.reclaim) ||
 	    o.sockets < 1 || o.sockets > 4 || o.sockets > o.lcores || o.memory_on < -1 || o.memory_on >= int(o.sockets))
 		usage(prog);
 	return o;
@@ -137,6 +145,7 @@ constexpr std::uint32_t reclaim_objects = 16384;
 constexpr std::uint32_t fixed_objects = 262144;
 
 bool fixed_source(const options &o) { return o.reclaim || o.memory_on >= 0; }
+constexpr std::uint32_t compact_objects = 2000; // 13 full slabs of 151 and a short one
 
 slubq_cache *make_cache(const options &o, void **buf)
 {
@@ -150,6 +159,12 @@ slubq_cache *make_cache(const options &o, void **buf)
 	*buf = nullptr;
 	if (fixed_source(o)) {
 		p.source = SLUBQ_SOURCE_FIXED;
+		if (o.compact) {
+			p.obj_size = 13888;
+			p.align = 64;
+			p.expected_objs = compact_objects;
+			return slubq_test::make_fixed(p, compact_objects, buf);
+		}
 		return slubq_test::make_fixed(p, o.reclaim ? reclaim_objects : fixed_objects, buf, o.memory_on);
 	}
 	return slubq_cache_create(&p);
@@ -248,6 +263,16 @@ int main(int argc, char **argv)
 	if (sh.cache == nullptr) {
 		std::printf("slubq-stress: cache creation failed: %s\n", rte_strerror(rte_errno));
 		return 1;
+	}
+	if (o.compact) {
+		slubq_cache_info info;
+		slubq_cache_get_info(sh.cache, &info);
+		std::printf("slubq-stress: compact: %u objects of %u B per %u B slab\n", info.slab_objs,
+			    info.slot_size, info.slab_size);
+		if (info.slab_size == (2u << 20) && info.slab_objs != 151) {
+			std::printf("slubq-stress: expected 151 objects per 2 MiB slab (compact header)\n");
+			return 1;
+		}
 	}
 	if (o.faults_ppm)
 		slubq_cache_inject_faults(sh.cache, 0, o.faults_ppm, 7);

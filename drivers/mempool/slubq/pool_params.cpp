@@ -11,8 +11,10 @@
 #include <mutex>
 #include <rte_eal.h>
 #include <rte_lcore.h>
+#include <rte_mbuf.h>
 #include "common/log.hpp"
 #include "slubq_config.h"
+#include "slubq_debug.h"
 
 namespace slubq_driver {
 
@@ -60,6 +62,23 @@ void apply(const slubq_pool_config &cfg, slubq_cache_params &p)
 	p.flags |= cfg.flags;
 }
 
+// "poison+track+sanity" (or "none") into SLUBQ_F_* bits; false when a name
+// is unknown or is red_zone (a mempool owns its slot layout).
+bool parse_debug(const std::string &val, std::uint32_t &flags)
+{
+	if (val == "none")
+		return true;
+	for (std::size_t s = 0; s <= val.size();) {
+		std::size_t e = std::min(val.find('+', s), val.size());
+		std::uint32_t f = 0;
+		if (slubq_debug_flag_from_name(val.substr(s, e - s).c_str(), &f) < 0 || (f & SLUBQ_F_RED_ZONE))
+			return false;
+		flags |= f;
+		s = e + 1;
+	}
+	return true;
+}
+
 // One "key=value" of SLUBQ_MEMPOOL_CONFIG into cfg. False when malformed.
 bool parse_setting(const std::string &kv, slubq_pool_config &cfg)
 {
@@ -67,6 +86,8 @@ bool parse_setting(const std::string &kv, slubq_pool_config &cfg)
 	if (eq == std::string::npos)
 		return false;
 	std::string key = kv.substr(0, eq), val = kv.substr(eq + 1);
+	if (key == "debug")
+		return parse_debug(val, cfg.flags);
 	std::uint32_t v;
 	if (key == "queue" && val == "off") {
 		v = SLUBQ_QUEUE_OFF;
@@ -89,7 +110,8 @@ bool parse_setting(const std::string &kv, slubq_pool_config &cfg)
 
 // SLUBQ_MEMPOOL_CONFIG="POOL:key=value,...;POOL2:...": entries for this pool
 // (or for "*") applied in order. Keys: queue (a number or "off"), batch,
-// shared, alien, slab_objs.
+// shared, alien, slab_objs, debug (names joined by '+': poison, track,
+// sanity; or none).
 int apply_environment(const char *pool, slubq_cache_params &p, slubq_pool_origin &o)
 {
 	const char *env = std::getenv("SLUBQ_MEMPOOL_CONFIG");
@@ -113,7 +135,7 @@ int apply_environment(const char *pool, slubq_cache_params &p, slubq_pool_origin
 		}
 		if (!ok) {
 			SLUBQ_LOG(ERR, "SLUBQ_MEMPOOL_CONFIG: bad entry '%s' (want POOL:key=value,... with keys "
-				  "queue, batch, shared, alien, slab_objs)", entry.c_str());
+				  "queue, batch, shared, alien, slab_objs, debug=poison+track+sanity)", entry.c_str());
 			return slubq::fail(EINVAL);
 		}
 		std::string name = entry.substr(0, colon);
@@ -192,6 +214,22 @@ std::uint64_t page_rule(const rte_mempool *mp, std::size_t pg_sz)
 	if ((mp->flags & RTE_MEMPOOL_F_NO_IOVA_CONTIG) || rte_eal_iova_mode() == RTE_IOVA_VA)
 		return 0;
 	return pg_sz;
+}
+
+bool mbuf_data_of(const rte_mempool *mp, std::uint32_t &off, std::uint32_t &len)
+{
+	if (mp->private_data_size < sizeof(rte_pktmbuf_pool_private))
+		return false;
+	auto *priv = static_cast<const rte_pktmbuf_pool_private *>(
+		rte_mempool_get_priv(const_cast<rte_mempool *>(mp)));
+	// rte_pktmbuf_pool_create's element: header, private area, data room.
+	std::uint64_t want = sizeof(rte_mbuf) + std::uint64_t(priv->mbuf_priv_size) + priv->mbuf_data_room_size;
+	if (priv->mbuf_data_room_size == 0 || mp->elt_size != want ||
+	    (priv->flags & RTE_PKTMBUF_POOL_F_PINNED_EXT_BUF))
+		return false;
+	off = std::uint32_t(sizeof(rte_mbuf) + priv->mbuf_priv_size);
+	len = priv->mbuf_data_room_size;
+	return true;
 }
 
 std::uint64_t head_slack(std::uint64_t slab_size, std::uint32_t pg_shift)
@@ -277,6 +315,12 @@ int pool_params_of(const rte_mempool *mp, std::uint64_t page_size, pool_params &
 	rc = apply_environment(mp->name, p, out.origin);
 	if (rc == 0 && out.origin.env[0] != '\0')
 		add_source(out.origin, "env");
+	if (rc == 0 && (p.flags & SLUBQ_F_DEBUG) && !mbuf_data_of(mp, out.mbuf_data_off, out.mbuf_data_len) &&
+	    (p.flags & SLUBQ_F_POISON)) {
+		SLUBQ_LOG(WARNING, "mempool %s: debug poison applies to pktmbuf pools only (their data buffers); "
+			  "this pool's elements are not poisoned", mp->name);
+		p.flags &= ~std::uint32_t(SLUBQ_F_POISON);
+	}
 	if (rc == 0)
 		pick_with_slack(mp, p);
 	return rc;

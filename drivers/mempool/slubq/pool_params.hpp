@@ -24,7 +24,15 @@ struct pool_params {
 	bool faults;
 	std::uint32_t fault_every_n, fault_ppm;
 	std::uint64_t fault_seed;
+	// A pktmbuf pool: each element's data buffer, the part poisoning may
+	// cover (mbuf_data_len 0: not an mbuf pool, or its buffers are external).
+	std::uint32_t mbuf_data_off, mbuf_data_len;
 };
+
+// The data buffer of mp's elements when mp is a pktmbuf pool whose buffers
+// lie in its elements (rte_pktmbuf_pool_create): [sizeof(rte_mbuf) +
+// priv_size, + data_room_size). False for other pools.
+bool mbuf_data_of(const rte_mempool *mp, std::uint32_t &off, std::uint32_t &len);
 
 // Objects of mp must not cross pages of pg_sz bytes. 0 when IOVA is
 // contiguous wherever VA is (IOVA as VA) or the pool does not need
@@ -35,7 +43,9 @@ std::uint64_t page_rule(const rte_mempool *mp, std::size_t pg_sz);
 // pool's size, cache size and lcore count; mp->pool_config; the named
 // configuration (slubq_pool_config_set, the YAML loader); the first rule of
 // the deployment file SLUBQ_CONFIG that matches the pool's name; the
-// environment variable SLUBQ_MEMPOOL_CONFIG. 0, or a negative errno
+// environment variable SLUBQ_MEMPOOL_CONFIG. Poisoning (SLUBQ_F_POISON)
+// stays only on mbuf pools, narrowed to their data buffers: the elements
+// of other pools keep what their obj_init wrote while free. 0, or a negative errno
 // (logged: -EINVAL for a bad override or file, -ENOENT when the
 // configuration library cannot be loaded).
 int pool_params_of(const rte_mempool *mp, std::uint64_t page_size, pool_params &out);

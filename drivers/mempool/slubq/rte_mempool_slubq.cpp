@@ -13,6 +13,7 @@
 #include "slubq.hpp"
 #include "slubq_debug.h"
 #include "common/log.hpp"
+#include "debug_pool.hpp"
 #include "pool_params.hpp"
 #include "rte_mempool_slubq.h"
 
@@ -41,10 +42,18 @@ int slubq_mp_alloc(rte_mempool *mp)
 			  rte_strerror(rte_errno));
 		return -rte_errno;
 	}
+	if (pp.p.flags & SLUBQ_F_DEBUG) {
+		rc = debug_pool_start(mp, c, pp);
+		if (rc < 0) {
+			slubq_cache_destroy(c);
+			return rc;
+		}
+	}
 	if (pp.faults) {
 		rc = slubq_cache_inject_faults(c, pp.fault_every_n, pp.fault_ppm, pp.fault_seed);
 		if (rc < 0) {
 			SLUBQ_LOG(ERR, "mempool %s: cannot inject faults: %s", mp->name, rte_strerror(-rc));
+			debug_pool_end(c);
 			slubq_cache_destroy(c);
 			return rc;
 		}
@@ -74,6 +83,7 @@ void slubq_mp_free(rte_mempool *mp)
 	// rte_mempool_free() has already dequeued every object and freed the
 	// memory chunks, so the cache would report all its objects "in use":
 	// that report says nothing here, keep it out of the log.
+	debug_pool_end(c);
 	int type = slubq_logtype();
 	int level = rte_log_get_level(type);
 	if (level > int(RTE_LOG_ERR))

@@ -12,6 +12,7 @@
 #include "topology/topology.hpp"
 #include "slab/slab.hpp"
 #include "source/source.hpp"
+#include "source/spans.hpp"
 #include "node/node.hpp"
 #include "queue/lcore_queue.hpp"
 
@@ -52,6 +53,13 @@ struct debug_state {
 	std::uint32_t red_zone;       // bytes of red zone on each side
 	std::uint64_t errors;         // problems found (atomic)
 	std::uint64_t injected;       // faults injected (atomic)
+	// Poisoned bytes of each object: [poison_off, poison_off + poison_len).
+	// The whole object, unless the objects are rte_mbufs (only their data
+	// buffer: the header must survive free -> alloc).
+	std::uint32_t poison_off;
+	std::uint32_t poison_len;
+	std::uint32_t mbuf;           // objects are rte_mbufs: frees check their invariants
+	std::uint32_t pad;
 };
 
 } // namespace slubq
@@ -85,6 +93,7 @@ struct alignas(slubq::cache_line) slubq_cache {
 	slubq::lcore_stats stats[RTE_MAX_LCORE];
 	slubq::lcore_queue queues[RTE_MAX_LCORE];
 	slubq::lcore_alien aliens[RTE_MAX_LCORE];
+	slubq::span_table spans;     // where this cache's slabs are (source/spans.hpp)
 };
 static_assert(std::is_standard_layout_v<slubq_cache>);
 static_assert(offsetof(slubq_cache, name) == slubq::cache_line, "hot fields alone in the first line");
@@ -111,10 +120,54 @@ void queue_pickup(slubq_cache *c, lcore_queue *q);
 // queue before the node sees them (crash_order()). Owner, or a reclaimer
 // holding the claim.
 void queue_to_node(slubq_cache *c, lcore_queue *q, std::uint32_t k);
+// Empty the caller's queue into its node.
+void queue_drain(slubq_cache *c, lcore_queue *q);
+// Report and drop what is not an object of c among q's objects, before
+// its array leaves the queue whole (owner only).
+void queue_drop_bad(slubq_cache *c, lcore_queue *q);
 
-// Is obj a well-formed object of c? (slab magic, owner, slot). Reports and
-// counts the problem when not.
-bool check_object(slubq_cache *c, const void *obj, const char *what);
+// Why a pointer is not an object of c (NULL, outside c's memory — another
+// cache's object is —, not the start of a slot: interior, a slab header,
+// past a short slab's last slot), or nullptr when it is one; for pointers
+// the fast path queued without looking, when they leave the queue
+// (cache/cache_slow.cpp). The memory ranges recorded for c
+// (source/spans.hpp) say where its slabs are, so a pointer is checked by
+// arithmetic: in a range (the last few ranges found are remembered), then
+// the start of a slot (a multiply by the stride's reciprocal). Nothing at
+// the pointer is read — that may be unmapped, and a slab header the
+// freeing lcore's cache does not hold costs more than the check. Only the
+// last slab of a range may be short (a chunk's tail): its slot count is
+// read once per range. When the table has overflowed, the slab header is
+// checked instead.
+inline constexpr const char *why_not_slot = "pointer is not the start of an object (interior or misaligned)";
+
+struct object_checker {
+	struct range {
+		std::uintptr_t lo, hi;  // a recorded range
+		std::uintptr_t tail;    // its last slab
+		std::uint32_t tail_slots;
+	};
+	static constexpr unsigned ways = 4;
+	const slubq_cache *c;
+	const geometry g;       // a copy: kept in registers over a run
+	range known[ways] = {}; // known[0]: the range used last
+	unsigned next = 1;
+
+	explicit object_checker(const slubq_cache *cache) : c(cache), g(cache->geo) {}
+	// Inline: a pointer into the range used last (a flush holds runs of one chunk).
+	SLUBQ_FAST const char *problem(const void *obj)
+	{
+		const std::uintptr_t s = reinterpret_cast<std::uintptr_t>(obj) & g.slab_mask;
+		const range &k = known[0];
+		if (SLUBQ_LIKELY(s - k.lo < k.hi - k.lo)) {
+			const std::uint32_t slots = s == k.tail ? k.tail_slots : g.objs_per_slab;
+			return SLUBQ_LIKELY(slot_index(g, s, slots, obj) != UINT32_MAX) ? nullptr : why_not_slot;
+		}
+		return problem_slow(obj);
+	}
+	const char *problem_slow(const void *obj);
+};
+
 // Empty the lcore queues of every lcore, of any process, that is not inside
 // an operation on this cache (cache/cache_reclaim.cpp). Returns objects
 // moved to their nodes.
@@ -132,11 +185,11 @@ obj_stack *alien_buffer(slubq_cache *c, const lcore_queue *q, unsigned lc, unsig
 // Send lcore lc's buffer for `home` home (one home node lock; O(1) when the
 // home's depot takes it as a magazine). Returns objects sent.
 std::uint32_t alien_buffer_send(slubq_cache *c, unsigned lc, unsigned home);
+// Apply the published alien size to lcore lc's buffers: those at or over
+// it go home.
+void alien_buffers_retune(slubq_cache *c, unsigned lc);
 // Every buffer of lcore lc home. Returns objects sent.
 std::uint32_t alien_buffers_home(slubq_cache *c, unsigned lc);
-// A tuned alien size reaches lc's buffers (at its pickup): those at or
-// over it go home.
-void alien_buffers_retune(slubq_cache *c, unsigned lc);
 // Objects in lcore lc's buffers (lock-free snapshot).
 std::uint64_t alien_buffered(const slubq_cache *c, unsigned lc);
 // Free the arrays (cache destruction).

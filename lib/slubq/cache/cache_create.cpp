@@ -5,7 +5,9 @@
 #include <cstdio>
 #include <cstring>
 #include <rte_malloc.h>
+#include <rte_memory.h>
 #include <rte_memzone.h>
+#include <rte_eal.h>
 #include "cache/cache_fast.hpp"
 #include "common/log.hpp"
 #include "debug/debug_layout.hpp"
@@ -34,6 +36,20 @@ int validate(const slubq_cache_params *p)
 		SLUBQ_LOG(ERR, "cache name '%s' longer than %d", p->name, SLUBQ_NAMESIZE - 1);
 		return fail(ENAMETOOLONG);
 	}
+	if (!anonymous(p) && std::strncmp(p->name, "anon-", 5) == 0) {
+		SLUBQ_LOG(ERR, "cache name '%s': names starting with 'anon-' are reserved for anonymous caches", p->name);
+		return fail(EINVAL);
+	}
+	if (p->obj_size > SLUBQ_MAX_OBJ_SIZE) {
+		SLUBQ_LOG(ERR, "cache %s: obj_size %u must be 1..%u", anonymous(p) ? "(anonymous)" : p->name,
+			  p->obj_size, SLUBQ_MAX_OBJ_SIZE);
+		return fail(EINVAL);
+	}
+	if (p->flags & ~std::uint32_t(SLUBQ_F_ALL)) {
+		SLUBQ_LOG(ERR, "cache %s: undefined flag bits 0x%x (defined: 0x%x)", anonymous(p) ? "(anonymous)" : p->name,
+			  p->flags & ~std::uint32_t(SLUBQ_F_ALL), std::uint32_t(SLUBQ_F_ALL));
+		return fail(EINVAL);
+	}
 	if (p->align != 0 && !is_pow2(p->align)) {
 		SLUBQ_LOG(ERR, "cache %s: alignment %u is not a power of two", p->name, p->align);
 		return fail(EINVAL);
@@ -47,9 +63,11 @@ int validate(const slubq_cache_params *p)
 		SLUBQ_LOG(ERR, "cache %s: batch %u larger than queue size %u", p->name, p->batch, q);
 		return fail(EINVAL);
 	}
-	if (p->source == SLUBQ_SOURCE_FIXED && (p->flags & (SLUBQ_F_RED_ZONE | SLUBQ_F_POISON))) {
-		SLUBQ_LOG(ERR, "cache %s: red zones and poisoning need an elastic cache "
-			  "(a fixed source does not own its object layout)", p->name);
+	// Poison stays inside the object (the mempool driver narrows it to an
+	// mbuf's data buffer); red zones need room around it.
+	if (p->source == SLUBQ_SOURCE_FIXED && (p->flags & SLUBQ_F_RED_ZONE)) {
+		SLUBQ_LOG(ERR, "cache %s: red zones need an elastic cache "
+			  "(a fixed source does not own its slot layout)", p->name);
 		return fail(EINVAL);
 	}
 	if (p->source != SLUBQ_SOURCE_FIXED && p->source != SLUBQ_SOURCE_ELASTIC)
@@ -68,6 +86,16 @@ tunables tunables_of(const slubq_cache_params *p)
 	t.alien_size = p->alien_size ? p->alien_size : default_alien;
 	t.mem_limit = p->mem_limit;
 	return t;
+}
+
+// The largest page the EAL's memory is on (lists of a page size with no
+// page mapped, e.g. 1 GiB pages mounted but none reserved, do not count).
+int largest_page(const rte_memseg_list *msl, void *arg)
+{
+	auto *max = static_cast<std::uint64_t *>(arg);
+	if (msl->memseg_arr.count > 0)
+		*max = std::max<std::uint64_t>(*max, msl->page_sz);
+	return 0;
 }
 
 } // namespace
@@ -136,7 +164,7 @@ bool same_layout(const geometry &a, const geometry &b)
 	// obj_size may differ: the stride serves both.
 	return a.slab_size == b.slab_size && a.stride == b.stride && a.obj_offset == b.obj_offset &&
 	       a.first_off == b.first_off && a.objs_per_slab == b.objs_per_slab && a.align == b.align &&
-	       a.meta_size == b.meta_size;
+	       a.meta_size == b.meta_size && a.layout == b.layout;
 }
 
 // A registered anonymous cache this anonymous request may share (registry locked).
@@ -217,6 +245,7 @@ slubq_cache *build(registry *r, const slubq_cache_params *p, const geometry &g, 
 	c->dbg.flags = p->flags & SLUBQ_F_DEBUG;
 	c->dbg.red_zone = g.obj_offset && !p->slot_size ? g.obj_offset : 0;
 	c->dbg.fail_seed = 0x9e3779b97f4a7c15ull ^ id;
+	c->dbg.poison_len = g.obj_size;
 	c->src.kind = p->source;
 	c->src.mz_flags = (p->flags & SLUBQ_F_DMA) ? RTE_MEMZONE_IOVA_CONTIG : 0;
 	c->src.chunk_bytes = chunk_bytes_of(p, g);
@@ -238,6 +267,45 @@ slubq_cache *build(registry *r, const slubq_cache_params *p, const geometry &g, 
 	}
 	store_release(c->magic, cache_magic);
 	return c;
+}
+
+// An elastic chunk is a memzone aligned to its slab size. With hugepages
+// the EAL maps pages as the heap grows and cannot align a memzone beyond
+// one page: a larger slab is never served (every allocation -ENOBUFS).
+// True (logged with the largest obj_size and align that fit) then.
+bool elastic_slab_unservable(const slubq_cache_params *p, const geometry &g)
+{
+	std::uint64_t page = 0;
+	if (p->source != SLUBQ_SOURCE_ELASTIC || !rte_eal_has_hugepages())
+		return false;
+	rte_memseg_list_walk(largest_page, &page);
+	if (page == 0 || g.slab_size <= page)
+		return false;
+	auto fits = [&](std::uint32_t size, std::uint32_t align) {
+		slubq_cache_params q = *p;
+		q.obj_size = size;
+		q.align = align;
+		geometry t;
+		return cache_geometry(t, &q, 1) == 0 && t.slab_size <= page;
+	};
+	std::uint32_t lo = 0, hi = p->obj_size; // largest obj_size that fits: in [lo, hi)
+	while (hi - lo > 1) {
+		std::uint32_t mid = lo + (hi - lo) / 2;
+		(fits(mid, p->align) ? lo : hi) = mid;
+	}
+	std::uint32_t align = align_of(p);
+	while (align > 8 && !fits(p->obj_size, align))
+		align >>= 1;
+	char size_range[64] = "no obj_size fits at this align", align_range[64] = "";
+	if (lo > 0)
+		std::snprintf(size_range, sizeof(size_range), "obj_size must be 1..%u at this align", lo);
+	if (fits(p->obj_size, align))
+		std::snprintf(align_range, sizeof(align_range), ", or align at most %u for this size", align);
+	SLUBQ_LOG(ERR, "cache %s: %u-byte objects aligned to %u need %" PRIu64 "-byte slabs; an elastic cache's "
+		  "slabs are at most one hugepage (%" PRIu64 " bytes): %s%s",
+		  anonymous(p) ? "(anonymous)" : p->name, p->obj_size, align_of(p), g.slab_size, page, size_range,
+		  align_range);
+	return true;
 }
 
 } // namespace
@@ -273,6 +341,8 @@ struct slubq_cache *slubq_cache_create(const struct slubq_cache_params *p)
 			  anonymous(p) ? "(anonymous)" : p->name, p->obj_size, p->align, p->slab_size);
 		return fail_null<slubq_cache>(EINVAL);
 	}
+	if (elastic_slab_unservable(p, g))
+		return fail_null<slubq_cache>(EINVAL);
 	(void)plock_acquire(r->lock);
 	slubq_cache *c = nullptr;
 	int err = 0;

@@ -271,9 +271,12 @@ rte_iova_t slubq_cache_virt2iova(const struct slubq_cache *c, const void *obj)
 	if (!valid(c) || obj == nullptr)
 		return RTE_BAD_IOVA;
 	const slab *s = slab_of(c->geo, obj);
-	if (s->magic != slab_magic || s->owner != c || s->iova == RTE_BAD_IOVA)
+	if (s->magic != slab_magic || s->owner != c)
 		return RTE_BAD_IOVA;
-	return s->iova + (reinterpret_cast<std::uintptr_t>(obj) - reinterpret_cast<std::uintptr_t>(s));
+	rte_iova_t base = slab_iova(s);
+	if (base == RTE_BAD_IOVA)
+		return RTE_BAD_IOVA;
+	return base + (reinterpret_cast<std::uintptr_t>(obj) - reinterpret_cast<std::uintptr_t>(s));
 }
 
 int slubq_topology_simulate(unsigned int nr_sockets, const int *map)

@@ -19,7 +19,10 @@ unsigned lcore_of(const slubq_cache *c, const lcore_queue *q)
 
 bool is_elastic(const slubq_cache *c) { return c->src.kind == SLUBQ_SOURCE_ELASTIC; }
 
-// Give objects back to their home nodes (failed all-or-nothing allocations).
+// Give objects back to their home nodes (failed all-or-nothing allocations):
+// into their slabs, as if never taken. They were never handed out, so a
+// debug cache's records still say "never allocated"; in the shared queue
+// they would be free objects with that record, which verify reports.
 void give_back(slubq_cache *c, void *const *objs, std::uint32_t n)
 {
 	std::uint32_t i = 0;
@@ -30,7 +33,7 @@ void give_back(slubq_cache *c, void *const *objs, std::uint32_t n)
 			j++;
 		node *nd = c->nodes[home];
 		node_lock(c, nd);
-		node_put(c, nd, objs + i, j - i);
+		node_put_slabs(c, nd, objs + i, j - i);
 		node_unlock(nd);
 		i = j;
 	}
@@ -132,6 +135,14 @@ bool flush_exchange(slubq_cache *c, lcore_queue *q)
 {
 	node *nd = c->nodes[q->socket];
 	magazine e;
+	// The array goes to other lcores as it is: what the fast path queued
+	// without looking is checked first — only when the depot looks like it
+	// has room (a lock-free glance), since a refused exchange keeps most of
+	// the queue, which would then be checked again at the next flush.
+	if (load_relaxed(nd->dep.nr_full) >= depot_slots ||
+	    node_queued(nd) + q->count > load_relaxed(nd->shared.size))
+		return false;
+	queue_drop_bad(c, q);
 	node_lock(c, nd);
 	bool ok = depot_reserve(nd, q->count, q->limit, e);
 	if (ok)
@@ -303,18 +314,82 @@ void report_bad_object(slubq_cache *c, const void *obj, const char *what, const 
 	debug_report(c, obj, what, why);
 }
 
-bool check_object(slubq_cache *c, const void *obj, const char *what)
+namespace {
+
+// The table overflowed: the slab header says (it may be unmapped: a fault).
+const char *header_problem(const slubq_cache *c, const void *obj)
 {
 	const slab *s = slab_of(c->geo, obj);
-	if (obj == nullptr || s->magic != slab_magic || s->owner != c) {
-		report_bad_object(c, obj, what, "not an object of this cache (foreign pointer)");
-		return false;
+	if (s->magic != slab_magic || s->owner != c)
+		return "not an object of this cache (foreign pointer: not its slab)";
+	return slab_index(c->geo, s, obj) == UINT32_MAX ? why_not_slot : nullptr;
+}
+
+} // namespace
+
+const char *object_checker::problem_slow(const void *obj)
+{
+	const std::uintptr_t s = reinterpret_cast<std::uintptr_t>(obj) & g.slab_mask;
+	if (obj == nullptr)
+		return "NULL pointer";
+	unsigned w = 1;
+	while (w < ways && !(s - known[w].lo < known[w].hi - known[w].lo))
+		w++;
+	if (w < ways) {
+		std::swap(known[0], known[w]);
+		return problem(obj);
 	}
-	if (slab_index(c->geo, s, obj) == UINT32_MAX) {
-		report_bad_object(c, obj, what, "pointer is not the start of an object");
-		return false;
+	span r;
+	switch (spans_find(c, s, &r)) {
+	case span_answer::no:
+		return "not an object of this cache (foreign pointer: not in its memory)";
+	case span_answer::unknown:
+		return s == 0 ? "not an object of this cache (foreign pointer: not in its memory)" : header_problem(c, obj);
+	case span_answer::yes:
+		break;
 	}
-	return true;
+	// The newcomer goes first; the one it displaces takes a slot in turn.
+	known[next] = known[0];
+	next = next + 1 < ways ? next + 1 : 1;
+	const std::uintptr_t tail = (r.hi - 1) & g.slab_mask;
+	known[0] = range{r.lo, r.hi, tail, reinterpret_cast<const slab *>(tail)->nr_objs};
+	return problem(obj);
+}
+
+void queue_drop_bad(slubq_cache *c, lcore_queue *q)
+{
+	object_checker check(c);
+	void **const objs = q->objs;
+	std::uint32_t n = q->count;
+	// A whole queue array handed on as a magazine: first a branch-free pass
+	// (vectorised) that every pointer lies in the range of the first one,
+	// the common case (one chunk, or the elastic source's current one).
+	// Pointers in our memory are not checked for slot starts here: that
+	// check costs ~2 ns per object on a flush-heavy pipeline; they are when
+	// they reach their slab (node_put). docs/debugging.md says so.
+	if (n != 0 && check.problem(objs[0]) == nullptr) {
+		const std::uintptr_t lo = check.known[0].lo, len = check.known[0].hi - lo;
+		std::uintptr_t out = 0;
+		for (std::uint32_t i = 0; i < n; i++)
+			out |= std::uintptr_t(reinterpret_cast<std::uintptr_t>(objs[i]) - lo >= len);
+		if (SLUBQ_LIKELY(out == 0))
+			return;
+	}
+	for (std::uint32_t i = 0; i < n;) {
+		void *obj = objs[i];
+		const char *why = check.problem(obj);
+		if (SLUBQ_LIKELY(why == nullptr)) {
+			i++;
+			continue;
+		}
+		report_bad_object(c, obj, "free", why);
+		// The last object takes its place: the count first, so that a
+		// process dying in between loses that object, never lists it twice.
+		void *moved = objs[--n];
+		q->count = n;
+		crash_order();
+		objs[i] = moved; // checked next round (unless it was the bad one itself)
+	}
 }
 
 void queue_pickup(slubq_cache *c, lcore_queue *q)
@@ -349,9 +424,9 @@ void queue_pickup(slubq_cache *c, lcore_queue *q)
 				alien_buffers_home(c, lcore_of(c, q));
 				q->seen_drain = drain;
 			}
-			alien_buffers_retune(c, lcore_of(c, q));
 			if (q->count > limit)
 				flush_oldest(c, q, q->count - limit);
+			alien_buffers_retune(c, lcore_of(c, q));
 			q->limit = limit;
 			q->batch = std::clamp<std::uint32_t>(batch, 1, std::max<std::uint32_t>(limit, 1));
 			q->seen_gen = gen;
@@ -397,10 +472,13 @@ void free_locked(slubq_cache *c, unsigned socket, void *const *objs, std::uint32
 {
 	home_batches hb;
 	node *nd = c->nodes[socket];
+	object_checker check(c);
 	for (std::uint32_t i = 0; i < n; i++) {
 		void *obj = objs[i];
-		if (!check_object(c, obj, "free"))
+		if (const char *why = check.problem(obj); SLUBQ_UNLIKELY(why != nullptr)) {
+			report_bad_object(c, obj, "free", why);
 			continue;
+		}
 		unsigned home = slab_of(c->geo, obj)->socket;
 		hb.objs[home][hb.count[home]++] = obj;
 		if (hb.count[home] == home_batches::cap) {
@@ -522,10 +600,11 @@ void free_slow(slubq_cache *c, lcore_queue *q, void *const *objs, std::uint32_t 
 	home_batches hb;
 	const unsigned self = q->socket;
 	std::uint32_t buffered = 0;
+	object_checker check(c);
 	for (std::uint32_t i = 0; i < n; i++) {
 		void *obj = objs[i];
-		if (SLUBQ_UNLIKELY(!slab_is_ours(c->geo, obj, c))) {
-			report_bad_object(c, obj, "free", "not an object of this cache (foreign pointer)");
+		if (const char *why = check.problem(obj); SLUBQ_UNLIKELY(why != nullptr)) {
+			report_bad_object(c, obj, "free", why);
 			continue;
 		}
 		unsigned home = slab_of(c->geo, obj)->socket;

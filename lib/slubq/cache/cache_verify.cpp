@@ -63,12 +63,12 @@ void check_list(slubq_cache *c, node *nd, slab_list &l, slab_list_id id, report 
 {
 	std::uint64_t n = 0;
 	const slab *prev = nullptr;
-	for (slab *s = l.head; s != nullptr; prev = s, s = s->next) {
+	for (slab *s = l.head; s != nullptr; prev = s, s = slab_next(s)) {
 		if (++n > (std::uint64_t(1) << 40)) {
 			r.add("node %u: %s list loops", nd->socket, list_name(id));
 			break;
 		}
-		if (s->prev != prev)
+		if (slab_prev(s) != prev)
 			r.add("slab %p: broken back link on the %s list", static_cast<void *>(s), list_name(id));
 		if (s->magic != slab_magic || s->owner != c) {
 			r.add("slab %p on node %u %s list is not a slab of this cache", static_cast<void *>(s), nd->socket,
@@ -82,27 +82,31 @@ void check_list(slubq_cache *c, node *nd, slab_list &l, slab_list_id id, report 
 		slabs[s] = slab_seen{nd->socket, std::vector<bool>(s->nr_objs)};
 		if (s->socket != nd->socket)
 			r.add("slab %p has socket %u but is on node %u", static_cast<void *>(s), s->socket, nd->socket);
-		if (s->list != id)
+		if (slab_on_list(s) != id)
 			r.add("slab %p is on the %s list but says %s", static_cast<void *>(s), list_name(id),
-			      list_name(s->list));
+			      list_name(slab_on_list(s)));
+		if (s->layout != c->geo.layout)
+			r.add("slab %p has layout %u, its cache %u", static_cast<void *>(s), s->layout, c->geo.layout);
+		const std::uint32_t nr_free = slab_nr_free(s);
+		const std::uint64_t *bitmap = slab_bitmap(s);
 		std::uint32_t pc = slab_count_free(c->geo, s);
-		if (pc != s->nr_free)
-			r.add("slab %p: nr_free %u but %u bits set", static_cast<void *>(s), s->nr_free, pc);
+		if (pc != nr_free)
+			r.add("slab %p: nr_free %u but %u bits set", static_cast<void *>(s), nr_free, pc);
 		for (std::uint32_t w = 0; w < c->geo.bitmap_words; w++) {
 			std::uint32_t lo = w * 64;
 			std::uint64_t valid = s->nr_objs >= lo + 64 ? ~0ull
 					     : s->nr_objs > lo ? (1ull << (s->nr_objs - lo)) - 1 : 0;
-			if (s->bitmap[w] & ~valid)
+			if (bitmap[w] & ~valid)
 				r.add("slab %p: bits set past its %u objects", static_cast<void *>(s), s->nr_objs);
-			if (w < s->hint && s->bitmap[w] != 0)
+			if (w < slab_hint(s) && bitmap[w] != 0)
 				r.add("slab %p: free bit below its scan hint", static_cast<void *>(s));
 		}
-		slab_list_id want = s->nr_free == 0 ? LIST_FULL : s->nr_free == s->nr_objs ? LIST_EMPTY : LIST_PARTIAL;
+		slab_list_id want = nr_free == 0 ? LIST_FULL : nr_free == s->nr_objs ? LIST_EMPTY : LIST_PARTIAL;
 		if (want != id)
-			r.add("slab %p (%u of %u free) belongs on the %s list, not %s", static_cast<void *>(s), s->nr_free,
+			r.add("slab %p (%u of %u free) belongs on the %s list, not %s", static_cast<void *>(s), nr_free,
 			      s->nr_objs, list_name(want), list_name(id));
 		objs += s->nr_objs;
-		free_bits += s->nr_free;
+		free_bits += nr_free;
 	}
 	if (n != l.count)
 		r.add("node %u: %s list holds %" PRIu64 " slabs, count says %" PRIu64, nd->socket, list_name(id), n,

@@ -70,8 +70,10 @@ std::string settings_of(const mempool_rule &r)
 		add("slab_objs=" + std::to_string(*r.slab_objs));
 	if (r.debug) {
 		std::string d;
+		if (*r.debug & SLUBQ_F_POISON)
+			d += "poison";
 		if (*r.debug & SLUBQ_F_TRACK)
-			d += "track";
+			d += std::string(d.empty() ? "" : ",") + "track";
 		if (*r.debug & SLUBQ_F_SANITY)
 			d += std::string(d.empty() ? "" : ",") + "sanity";
 		add("debug=" + (d.empty() ? std::string("none") : d));

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <fstream>
 #include <sys/stat.h>
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
 #include <sstream>
 #include <rte_mbuf_core.h>
@@ -69,6 +70,10 @@ struct debug_name {
 	const char *name;
 	std::uint32_t flag;
 };
+// Why a mempool refuses red zones (for pools and mempool rules).
+constexpr const char *mempool_red_zone =
+	" is not possible for a mempool (rte_mempool owns the slot layout); use poison (mbuf pools), track or sanity";
+
 constexpr debug_name debug_names[] = {
 	{"red_zone", SLUBQ_F_RED_ZONE}, {"poison", SLUBQ_F_POISON}, {"track", SLUBQ_F_TRACK}, {"sanity", SLUBQ_F_SANITY}};
 
@@ -109,6 +114,10 @@ void parse_debug(fields &f, tunables &t)
 			position p = item.IsNull() ? f.pos("debug") : position_of(item.Mark());
 			if (!item.IsScalar() || !debug_flag_of(item.Scalar(), flags))
 				return bad(p, item.IsScalar() ? "'" + item.Scalar() + "'" : "(not a name)");
+			// "none" next to a flag says two things: which one was meant?
+			if (v.size() > 1 && item.Scalar() == "none")
+				return f.diag().add(p, f.path("debug"),
+						    "'none' cannot be combined with other flags (write debug: none alone)");
 		}
 	} else {
 		f.diag().add(f.pos("debug"), f.path("debug"), "expected a flag name or a list of flag names");
@@ -537,16 +546,14 @@ private:
 		c_.pools.push_back(pl);
 	}
 
-	// What a mempool cannot take: red zones and poison need slubq to own
-	// the object layout; 0 means "the driver's default" to the driver.
+	// What a mempool cannot take: red zones need slubq to own the slot
+	// layout (poison is narrowed to an mbuf's data buffer by the driver);
+	// 0 means "the driver's default" to the driver.
 	void check_pool_tunables(fields &f, const pool &pl, const tunable_origin &o)
 	{
-		std::uint32_t layout = pl.tune.debug & (SLUBQ_F_RED_ZONE | SLUBQ_F_POISON);
-		if (layout) {
+		if (pl.tune.debug & SLUBQ_F_RED_ZONE) {
 			std::string from = o.debug_here ? "" : " (from defaults, " + line_of(o.debug) + ")";
-			d_.add(f.pos("debug"), f.path("debug"),
-			       std::string("debug ") + ((layout & SLUBQ_F_RED_ZONE) ? "red_zone" : "poison") + from +
-				       " is not possible for a mempool (rte_mempool owns the object layout); use track or sanity");
+			d_.add(f.pos("debug"), f.path("debug"), "debug red_zone" + from + mempool_red_zone);
 		}
 		if (pl.tune.shared_size == 0)
 			d_.add(f.pos("shared_size"), f.path("shared_size"),
@@ -598,11 +605,8 @@ private:
 			std::size_t before = d_.size();
 			parse_debug(f, t);
 			if (d_.size() == before) {
-				if (t.debug & (SLUBQ_F_RED_ZONE | SLUBQ_F_POISON))
-					d_.add(f.pos("debug"), f.path("debug"),
-					       std::string("debug ") + ((t.debug & SLUBQ_F_RED_ZONE) ? "red_zone" : "poison") +
-						       " is not possible for a mempool (rte_mempool owns the object layout); "
-						       "use track or sanity");
+				if (t.debug & SLUBQ_F_RED_ZONE)
+					d_.add(f.pos("debug"), f.path("debug"), std::string("debug red_zone") + mempool_red_zone);
 				else
 					r.debug = t.debug;
 			}
@@ -657,40 +661,75 @@ private:
 	std::vector<std::pair<std::string, position>> cache_names_, pool_names_;
 };
 
-// Records where documents start; ignores everything else.
-struct document_starts : YAML::EventHandler {
+// Records where documents start and the tags nodes carry; ignores
+// everything else.
+struct document_events : YAML::EventHandler {
+	struct tagged {
+		YAML::Mark mark;
+		std::string tag;
+	};
 	std::vector<YAML::Mark> marks;
+	std::vector<tagged> tags; // explicit tags other than "!" (quoted scalars)
 	void OnDocumentStart(const YAML::Mark &m) override { marks.push_back(m); }
 	void OnDocumentEnd() override {}
 	void OnNull(const YAML::Mark &, YAML::anchor_t) override {}
 	void OnAlias(const YAML::Mark &, YAML::anchor_t) override {}
-	void OnScalar(const YAML::Mark &, const std::string &, YAML::anchor_t, const std::string &) override {}
-	void OnSequenceStart(const YAML::Mark &, const std::string &, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+	void OnScalar(const YAML::Mark &m, const std::string &tag, YAML::anchor_t, const std::string &) override
+	{
+		note(m, tag);
+	}
+	void OnSequenceStart(const YAML::Mark &m, const std::string &tag, YAML::anchor_t,
+			     YAML::EmitterStyle::value) override
+	{
+		note(m, tag);
+	}
 	void OnSequenceEnd() override {}
-	void OnMapStart(const YAML::Mark &, const std::string &, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+	void OnMapStart(const YAML::Mark &m, const std::string &tag, YAML::anchor_t, YAML::EmitterStyle::value) override
+	{
+		note(m, tag);
+	}
 	void OnMapEnd() override {}
+
+private:
+	// "?" untagged, "!" non-specific (quoted): the readers give both their meaning.
+	void note(const YAML::Mark &m, const std::string &tag)
+	{
+		if (!tag.empty() && tag != "?" && tag != "!" && tags.size() < max_reported)
+			tags.push_back({m, tag});
+	}
+	static constexpr std::size_t max_reported = 16;
 };
+
+// "!!str" for yaml-cpp's "tag:yaml.org,2002:str", as the file wrote it.
+std::string tag_as_written(const std::string &tag)
+{
+	const std::string core = "tag:yaml.org,2002:";
+	return tag.compare(0, core.size(), core) == 0 ? "!!" + tag.substr(core.size()) : tag;
+}
 
 // One document per file. yaml-cpp 0.7 meets some characters it cannot
 // parse (a ',' starting a block line) with an empty document, again and
 // again at the same place (YAML::LoadAll never returns: yaml-cpp issue
 // 1040, fixed upstream by PR 1319): a document that starts where the
-// previous one did is that case, a syntax error. False when reported.
+// previous one did is that case, a syntax error. Tags are refused: the
+// readers do not honour them (a "!!str 5" would be read as a number), and
+// an unknown one ("!foo") would be ignored in silence. False when reported.
 bool check_documents(const std::string &text, diagnostics &d)
 {
 	std::istringstream in(text);
 	YAML::Parser p(in);
-	document_starts h;
+	document_events h;
 	for (int i = 0; i < 2 && p.HandleNextDocument(h); i++) {
 	}
+	for (const auto &t : h.tags)
+		d.add(position_of(t.mark), "",
+		      "YAML tag '" + tag_as_written(t.tag) + "' is not supported (slubq's files use no tags)");
 	if (h.marks.size() < 2)
-		return true;
+		return h.tags.empty();
 	const YAML::Mark &first = h.marks[0], &second = h.marks[1];
 	if (second.pos == first.pos) {
 		char ch = first.pos >= 0 && std::size_t(first.pos) < text.size() ? text[std::size_t(first.pos)] : '?';
-		d.add(position_of(first), "",
-		      std::string("YAML syntax: unexpected '") + (std::isprint(static_cast<unsigned char>(ch)) ? ch : '?') +
-			      "'");
+		d.add(position_of(first), "", std::string("YAML syntax: unexpected '") + ch + "'");
 	} else {
 		d.add(position_of(second), "", "one YAML document per file");
 	}
@@ -753,6 +792,11 @@ int load_string(const std::string &text, const std::string &file, config &out, s
 			if (d.empty())
 				compute_sizing(out, d);
 		}
+	} catch (const YAML::DeepRecursion &e) {
+		// yaml-cpp's own message is only "bad file".
+		d.add(position_of(e.mark), "",
+		      "YAML nesting too deep: the parser stops at " + std::to_string(e.depth()) +
+			      " nested lists, maps and values (slubq's files need fewer than 10)");
 	} catch (const YAML::ParserException &e) {
 		d.add(position_of(e.mark), "", "YAML syntax: " + e.msg);
 	} catch (const YAML::Exception &e) {

@@ -58,11 +58,47 @@ std::string range_text(std::uint64_t lo, std::uint64_t hi)
 	return "must be between " + std::to_string(lo) + " and " + std::to_string(hi);
 }
 
+// Bytes of a valid UTF-8 sequence starting at s[i] (2-4), or 0.
+std::size_t utf8_length(const std::string &s, std::size_t i)
+{
+	auto u = static_cast<unsigned char>(s[i]);
+	std::size_t n = u >= 0xf0 && u <= 0xf4 ? 4 : u >= 0xe0 ? 3 : u >= 0xc2 && u < 0xe0 ? 2 : 0;
+	if (n == 0 || u >= 0xf5 || i + n > s.size())
+		return 0;
+	for (std::size_t k = 1; k < n; k++)
+		if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
 } // namespace
+
+std::string printable(const std::string &s)
+{
+	std::string out;
+	for (std::size_t i = 0; i < s.size();) {
+		auto u = static_cast<unsigned char>(s[i]);
+		if (u >= 0x20 && u < 0x7f) {
+			out += s[i++];
+			continue;
+		}
+		std::size_t n = u >= 0x80 ? utf8_length(s, i) : 0;
+		if (n != 0) {
+			out.append(s, i, n);
+			i += n;
+			continue;
+		}
+		char hex[5];
+		std::snprintf(hex, sizeof(hex), "\\x%02x", u);
+		out += hex;
+		i++;
+	}
+	return out;
+}
 
 std::string format_diagnostic(const std::string &file, const diagnostic &d)
 {
-	std::string s = file;
+	std::string s = printable(file);
 	if (d.pos.line != 0) {
 		char at[32];
 		std::snprintf(at, sizeof(at), ":%u:%u", d.pos.line, d.pos.column);
@@ -70,8 +106,8 @@ std::string format_diagnostic(const std::string &file, const diagnostic &d)
 	}
 	s += ": ";
 	if (!d.key.empty())
-		s += d.key + ": ";
-	return s + d.msg;
+		s += printable(d.key) + ": ";
+	return s + printable(d.msg);
 }
 
 void diagnostics::add(position p, std::string key, std::string msg)

@@ -18,8 +18,12 @@ struct diagnostic {
 	std::string msg;
 };
 
-// "file:line:col: key: message" (parts that are unknown are left out).
+// "file:line:col: key: message" (parts that are unknown are left out),
+// through printable(): bytes from the file never reach a terminal raw.
 std::string format_diagnostic(const std::string &file, const diagnostic &d);
+// s with control bytes and bytes that are not UTF-8 as \xNN (a NUL, a
+// stray 0xb7); printable ASCII and valid UTF-8 unchanged.
+std::string printable(const std::string &s);
 
 // Errors of one load, in file order when formatted.
 class diagnostics {

@@ -8,8 +8,9 @@
 #include "debug/debug.hpp"
 
 #include <dlfcn.h>
-#include <execinfo.h>
 #include <link.h>
+#include <unwind.h>
+#include <cstring>
 #include <rte_cycles.h>
 #include "cache/cache.hpp"
 #include "common/log.hpp"
@@ -46,45 +47,113 @@ bool inject_fault(slubq_cache *c)
 	return fail_now;
 }
 
-// The object file (DSO) an address belongs to, or null.
-const void *dso_of(const void *addr)
+// The object file (DSO) holding addr, or null. _dl_find_object: lock-free
+// and O(log n), unlike dladdr, which takes the loader's lock and scans the
+// symbol table (measured in testpmd: dladdr per frame cost more than all
+// the rest of a debug get/put).
+const link_map *dso_of(const void *addr, dl_find_object &r)
 {
-	Dl_info info;
-	return dladdr(addr, &info) != 0 ? info.dli_fbase : nullptr;
+	return _dl_find_object(const_cast<void *>(addr), &r) == 0 ? r.dlfo_link_map : nullptr;
 }
 
-// Base of libslubq.so, or null when libslubq is linked into the program.
-const void *library_base()
+// libslubq.so, or null when libslubq is linked into the program.
+const link_map *library_map()
 {
-	Dl_info info;
-	link_map *lm = nullptr;
-	if (dladdr1(reinterpret_cast<const void *>(&library_base), &info, reinterpret_cast<void **>(&lm),
-		    RTLD_DL_LINKMAP) == 0 ||
-	    lm == nullptr || lm->l_name == nullptr || lm->l_name[0] == '\0')
-		return nullptr;
-	return info.dli_fbase;
+	dl_find_object r;
+	const link_map *lm = dso_of(reinterpret_cast<const void *>(&library_map), r);
+	return lm != nullptr && lm->l_name != nullptr && lm->l_name[0] != '\0' ? lm : nullptr;
 }
 
-// The application's return address. ra is where the slow path returns to:
-// the application itself when it inlines the fast path (slubq.hpp) or when
-// a C entry point tail-calls the slow path; but inside libslubq.so when an
-// entry point could not (slubq_cache_alloc/free of one object). Then the
-// first frame outside libslubq is the application's. (Linked statically,
+bool passes_calls_on(const link_map *lm)
+{
+	static const link_map *const self = library_map();
+	if (self != nullptr && lm == self)
+		return true;
+	const char *name = lm->l_name != nullptr ? lm->l_name : "";
+	const char *slash = std::strrchr(name, '/');
+	const char *file = slash ? slash + 1 : name;
+	for (const char *lib : {"libslubq.so", "librte_mempool", "librte_mbuf", "librte_ethdev"})
+		if (std::strncmp(file, lib, std::strlen(lib)) == 0)
+			return true;
+	return false;
+}
+
+// Is addr in code that only passes calls on: libslubq, or DPDK's generic
+// mempool, mbuf and ethdev libraries (and this mempool plugin, whose file
+// name starts with librte_mempool) that call a driver pool on behalf of
+// the application or PMD that wants the objects? The last few objects
+// seen, per thread, by address range (a DSO stays mapped while its code
+// is on the stack).
+bool pass_through(const void *addr)
+{
+	struct seen {
+		std::uintptr_t start, end;
+		bool pass;
+	};
+	// global-dynamic: no static TLS taken from a library that is dlopened
+	// with the plugin (the build's default is initial-exec, for the fast path).
+	static thread_local seen recent[8] __attribute__((tls_model("global-dynamic")));
+	static thread_local unsigned next __attribute__((tls_model("global-dynamic")));
+	const auto a = reinterpret_cast<std::uintptr_t>(addr);
+	for (const seen &r : recent)
+		if (a >= r.start && a < r.end)
+			return r.pass;
+	dl_find_object r;
+	const link_map *lm = dso_of(addr, r);
+	if (lm == nullptr)
+		return false;
+	bool pass = passes_calls_on(lm);
+	recent[next++ % RTE_DIM(recent)] = {reinterpret_cast<std::uintptr_t>(r.dlfo_map_start),
+					    reinterpret_cast<std::uintptr_t>(r.dlfo_map_end), pass};
+	return pass;
+}
+
+// One step of the unwinder: frames before the pass-through ones (the
+// unwinder's own, a sanitizer's interceptor), then the pass-through ones,
+// then the caller, where the walk stops (unwinding costs per frame: most
+// of a debug get/put's time in testpmd).
+struct caller_walk {
+	const void *found = nullptr;
+	bool inside = false;
+	int frames = 0;
+};
+
+_Unwind_Reason_Code caller_step(_Unwind_Context *ctx, void *arg)
+{
+	constexpr int max_frames = 16;
+	auto *w = static_cast<caller_walk *>(arg);
+	const auto *ip = reinterpret_cast<const void *>(_Unwind_GetIP(ctx));
+	if (ip == nullptr || ++w->frames > max_frames)
+		return _URC_END_OF_STACK;
+	if (pass_through(ip)) {
+		w->inside = true;
+		return _URC_NO_REASON;
+	}
+	if (!w->inside)
+		return _URC_NO_REASON;
+	w->found = ip;
+	return _URC_END_OF_STACK;
+}
+
+} // namespace
+
+// ra is where the slow path returns to: the application itself when it
+// inlines the fast path (slubq.hpp) or a C entry point tail-calls the slow
+// path; inside libslubq.so when an entry point could not (one object of
+// slubq_cache_alloc/free); inside the mempool plugin, called through
+// librte_mempool/librte_mbuf, for a driver pool: then the caller is the
+// application's function or the PMD's rx/tx routine. (Linked statically,
 // the library and the application are one object: ra is kept.)
 const void *app_caller(const void *ra)
 {
-	static const void *const self = library_base();
-	if (self == nullptr || dso_of(ra) != self)
+	if (!pass_through(ra))
 		return ra;
-	void *frames[12];
-	int n = backtrace(frames, RTE_DIM(frames));
-	int i = 0;
-	while (i < n && dso_of(frames[i]) != self) // backtrace's own frames (a sanitizer's interceptor)
-		i++;
-	while (i < n && dso_of(frames[i]) == self)
-		i++;
-	return i < n ? frames[i] : ra;
+	caller_walk w;
+	_Unwind_Backtrace(caller_step, &w);
+	return w.found != nullptr ? w.found : ra;
 }
+
+namespace {
 
 unsigned socket_of_caller(const slubq_cache *c, unsigned lcore)
 {
@@ -155,6 +224,8 @@ bool accept_free(slubq_cache *c, void *obj, const debug_op &op)
 	}
 	if (has_red_zones(c))
 		check_red_zones(c, obj, red_active, "free", &op);
+	if (c->dbg.mbuf)
+		check_mbuf_freed(c, obj, op);
 	if (c->dbg.flags & SLUBQ_F_TRACK) {
 		t->free_lcore = op.lcore;
 		t->free_caller = reinterpret_cast<std::uintptr_t>(op.caller);
@@ -181,7 +252,7 @@ int debug_alloc(slubq_cache *c, unsigned lcore, void **objs, std::uint32_t n, co
 	int rc = alloc_locked(c, socket_of_caller(c, lcore), objs, n);
 	if (rc < 0 || c->geo.meta_size == 0)
 		return rc;
-	const debug_op op{lcore, app_caller(caller)};
+	const debug_op op{lcore, (c->dbg.flags & SLUBQ_F_TRACK) ? app_caller(caller) : nullptr, caller};
 	for (std::uint32_t i = 0; i < n; i++)
 		mark_allocated(c, objs[i], op);
 	return 0;
@@ -194,7 +265,7 @@ void debug_free(slubq_cache *c, unsigned lcore, void *const *objs, std::uint32_t
 		free_locked(c, socket, objs, n);
 		return;
 	}
-	const debug_op op{lcore, app_caller(caller)};
+	const debug_op op{lcore, (c->dbg.flags & SLUBQ_F_TRACK) ? app_caller(caller) : nullptr, caller};
 	void *good[64];
 	std::uint32_t k = 0;
 	for (std::uint32_t i = 0; i < n; i++) {

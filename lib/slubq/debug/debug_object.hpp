@@ -15,8 +15,16 @@ namespace slubq {
 // Where the current operation comes from (printed in reports, kept in records).
 struct debug_op {
 	unsigned lcore;     // rte_lcore_id() of the caller (LCORE_ID_ANY: not an EAL thread)
-	const void *caller; // return address into the application
+	const void *caller; // return address into the application; null: not found yet (see ra)
+	const void *ra;     // the slow path's own return address, from which caller is found
 };
+
+// The application's return address, from the slow path's own (ra): the
+// first frame outside libslubq and DPDK's mempool/mbuf/ethdev libraries.
+// Unwinds the stack when ra is in one of those (a driver pool): most of a
+// debug get/put's cost, so done only when tracking or reporting needs it.
+const void *app_caller(const void *ra);
+inline const void *caller_of(const debug_op &op) { return op.caller != nullptr ? op.caller : app_caller(op.ra); }
 
 inline obj_track *track_of(const slubq_cache *c, const slab *s, std::uint32_t idx)
 {
@@ -71,18 +79,31 @@ unsigned check_red_zones(slubq_cache *c, void *obj, std::uint8_t v, const char *
 // Check the poison of a free object; report (write after free) and restore it.
 bool check_poison(slubq_cache *c, void *obj, const char *what, const debug_op *op, const problem_fn *also = nullptr);
 
+// An rte_mbuf coming back to its pool must be as rte_mbuf_raw_free()
+// asserts: refcnt 1, next NULL, nb_segs 1, direct. Reports what is not (the
+// free goes on: it is still an object of the pool).
+void check_mbuf_freed(slubq_cache *c, const void *obj, const debug_op &op);
+
+// "caller 0x7f.. (symbol+0x1c in libfoo.so)": the symbol when the dynamic
+// symbol table knows it, and the object file.
+void format_caller(char *buf, std::size_t len, std::uint64_t caller);
+
 // Is the page at p mapped memory of the EAL? (A random pointer's slab header
 // may not be mapped; memseg lists reserve more address space than they map.)
 bool in_eal_memory(const void *p);
 
-// Does obj lie in a slab (of any cache)? Elastic slabs are EAL memory, so a
-// pointer elsewhere is refused before its would-be header is read; a fixed
-// source's chunks may be any memory, so there the header is read as the
-// paths without debug do.
+// Does obj lie in a slab (of any cache)? Its would-be header is read only
+// where it is known to be mapped: EAL memory (elastic slabs, most pools),
+// or, for a fixed source, chunks populated into c (they may be any
+// memory; source/spans.hpp). Elsewhere (a random pointer) it is refused.
 inline bool in_some_slab(const slubq_cache *c, const void *obj)
 {
 	const slab *s = slab_of(c->geo, obj);
-	return (c->src.kind != SLUBQ_SOURCE_ELASTIC || in_eal_memory(s)) && s->magic == slab_magic;
+	if (s == nullptr)
+		return false;
+	const bool readable = in_eal_memory(s) || (c->src.kind != SLUBQ_SOURCE_ELASTIC &&
+						   spans_may_hold(c, reinterpret_cast<std::uintptr_t>(s)));
+	return readable && s->magic == slab_magic;
 }
 
 } // namespace slubq

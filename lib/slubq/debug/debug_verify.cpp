@@ -86,7 +86,7 @@ void debug_verify(slubq_cache *c, const std::function<void(const char *)> &probl
 		for (slab_list *l : {&nd->partial, &nd->full, &nd->empty}) {
 			std::uint64_t n = 0;
 			// The list itself was checked by verify; stay bounded if it loops.
-			for (slab *sl = l->head; sl != nullptr && n < l->count; sl = sl->next, n++)
+			for (slab *sl = l->head; sl != nullptr && n < l->count; sl = slab_next(sl), n++)
 				if (sl->magic == slab_magic && sl->owner == c)
 					check_slab(c, sl, queued, problem);
 		}

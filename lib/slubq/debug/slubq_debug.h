@@ -67,6 +67,48 @@ int slubq_cache_inject_faults(struct slubq_cache *c, uint32_t every_n, uint32_t 
 int slubq_debug_object_info(const struct slubq_cache *c, const void *obj, struct slubq_obj_info *info);
 
 /**
+ * Declare the objects of c to be rte_mbufs whose data buffer is the bytes
+ * [data_off, data_off + data_len) of each object (the mempool driver does
+ * this for pktmbuf pools). SLUBQ_F_POISON then poisons that buffer only,
+ * since the mbuf header (buf_addr, pool, buf_len, refcnt...) must survive
+ * a free, and every free checks what DPDK requires of a freed mbuf
+ * (refcnt 1, next NULL, nb_segs 1, direct), reporting what it finds. Call
+ * it before the first allocation. Returns 0, -EINVAL (bad cache, the
+ * buffer is not inside the object) or -ENOTSUP (c has no debug flag).
+ */
+int slubq_debug_mbuf_layout(struct slubq_cache *c, uint32_t data_off, uint32_t data_len);
+
+/** An object the application holds (slubq_cache_leaks()). */
+struct slubq_leak {
+	const void *obj;
+	uint32_t alloc_lcore;   /**< lcore of its allocation (LCORE_ID_ANY: not an EAL thread) */
+	uintptr_t alloc_caller; /**< the code that allocated it (see slubq_obj_info) */
+	uint64_t alloc_tsc;     /**< rte_rdtsc() at its allocation (0: SLUBQ_F_TRACK off) */
+};
+
+/**
+ * The objects of c that are allocated (held by the application, or
+ * leaked): how many, and the max oldest of them by allocation time, oldest
+ * first. Takes every node lock of c for the walk; meant for a quiet cache
+ * (a pool being freed, a process exiting, a debugging session). Needs
+ * debug records (any SLUBQ_F_DEBUG flag; owner and time need
+ * SLUBQ_F_TRACK). Returns the number of entries written to oldest (at most
+ * max), with *nr_out (may be NULL) set to the number of objects out; or
+ * -EINVAL (bad arguments), -ENOTSUP (c has no debug flag).
+ */
+int slubq_cache_leaks(struct slubq_cache *c, struct slubq_leak *oldest, unsigned int max, uint64_t *nr_out);
+
+/**
+ * Log the leak report of c through rte_log ("lib.slubq", WARNING): the
+ * number of objects still allocated and, for the max oldest, the lcore,
+ * caller (symbol+offset and library, when the dynamic symbol table knows
+ * it) and how long ago they were allocated. Nothing is logged when no
+ * object is out. Returns the number of objects out, or a negative errno as
+ * slubq_cache_leaks().
+ */
+int64_t slubq_cache_log_leaks(struct slubq_cache *c, unsigned int max);
+
+/**
  * The SLUBQ_F_* debug bit of a name: "red_zone", "poison", "track",
  * "sanity", or "all" (SLUBQ_F_DEBUG). For configuration files and command
  * lines. Returns 0, or -EINVAL when the name is unknown.

@@ -24,11 +24,11 @@ slab_list &list_of(node *nd, std::uint8_t id)
 // Elastic chunks count their empty slabs, so shrink knows which can go.
 void track_empty(slab *s, bool entering)
 {
-	if (s->from != nullptr) {
+	if (chunk *from = slab_from(s)) {
 		if (entering)
-			s->from->empty_slabs++;
+			from->empty_slabs++;
 		else
-			s->from->empty_slabs--;
+			from->empty_slabs--;
 	}
 }
 
@@ -38,40 +38,43 @@ void list_add(node *nd, slab *s, slab_list_id to, bool front)
 {
 	slab_list &l = list_of(nd, to);
 	if (front) {
-		s->prev = nullptr;
-		s->next = l.head;
-		if (l.head) l.head->prev = s; else l.tail = s;
+		slab_prev(s) = nullptr;
+		slab_next(s) = l.head;
+		if (l.head) slab_prev(l.head) = s; else l.tail = s;
 		l.head = s;
 	} else {
-		s->next = nullptr;
-		s->prev = l.tail;
-		if (l.tail) l.tail->next = s; else l.head = s;
+		slab_next(s) = nullptr;
+		slab_prev(s) = l.tail;
+		if (l.tail) slab_next(l.tail) = s; else l.head = s;
 		l.tail = s;
 	}
 	l.count++;
-	s->list = to;
+	slab_on_list(s) = to;
 	if (to == LIST_EMPTY)
 		track_empty(s, true);
 }
 
 void list_del(node *nd, slab *s)
 {
-	if (s->list == LIST_NONE)
+	std::uint8_t &on = slab_on_list(s);
+	if (on == LIST_NONE)
 		return;
-	slab_list &l = list_of(nd, s->list);
-	if (s->prev) s->prev->next = s->next; else l.head = s->next;
-	if (s->next) s->next->prev = s->prev; else l.tail = s->prev;
+	slab_list &l = list_of(nd, on);
+	slab *&next = slab_next(s), *&prev = slab_prev(s);
+	if (prev) slab_next(prev) = next; else l.head = next;
+	if (next) slab_prev(next) = prev; else l.tail = prev;
 	l.count--;
-	if (s->list == LIST_EMPTY)
+	if (on == LIST_EMPTY)
 		track_empty(s, false);
-	s->next = s->prev = nullptr;
-	s->list = LIST_NONE;
+	next = prev = nullptr;
+	on = LIST_NONE;
 }
 
 void list_fix(node *nd, slab *s)
 {
-	slab_list_id want = s->nr_free == 0 ? LIST_FULL : s->nr_free == s->nr_objs ? LIST_EMPTY : LIST_PARTIAL;
-	if (s->list == want)
+	const std::uint32_t nr_free = slab_nr_free(s);
+	slab_list_id want = nr_free == 0 ? LIST_FULL : nr_free == s->nr_objs ? LIST_EMPTY : LIST_PARTIAL;
+	if (slab_on_list(s) == want)
 		return;
 	list_del(nd, s);
 	// A slab that just became partial goes to the front: it is the hottest.
@@ -211,28 +214,33 @@ std::uint32_t node_take(slubq_cache *c, node *nd, void **out, std::uint32_t want
 void node_put_slabs(slubq_cache *c, node *nd, void *const *objs, std::uint32_t k)
 {
 	const geometry &g = c->geo;
+	object_checker check(c);
 	for (std::uint32_t i = 0; i < k; i++) {
 		void *obj = objs[i];
-		if (SLUBQ_UNLIKELY(!slab_is_ours(g, obj, c))) {
-			report_bad_object(c, obj, "free", "not an object of this cache (foreign pointer)");
+		if (const char *why = check.problem(obj); SLUBQ_UNLIKELY(why != nullptr)) {
+			report_bad_object(c, obj, "free", why);
 			continue;
 		}
 		slab *s = slab_of(g, obj);
+		// The header line is read here anyway (socket): its magic also
+		// refuses a stale pointer into a chunk being given back (detached
+		// under this lock, its range not yet removed).
+		if (SLUBQ_UNLIKELY(s->magic != slab_magic || s->owner != c)) {
+			report_bad_object(c, obj, "free", "not an object of this cache (its slab was given back)");
+			continue;
+		}
 		if (SLUBQ_UNLIKELY(s->socket != nd->socket)) {
 			report_bad_object(c, obj, "free", "object routed to the wrong node");
 			continue;
 		}
 		std::uint32_t idx = slab_index(g, s, obj);
-		if (SLUBQ_UNLIKELY(idx == UINT32_MAX)) {
-			report_bad_object(c, obj, "free", "pointer is not the start of an object");
-			continue;
-		}
 		if (SLUBQ_UNLIKELY(!slab_put(s, idx))) {
 			report_bad_object(c, obj, "free", "double free (object already free in its slab)");
 			continue;
 		}
 		nd->free_objs++;
-		if (s->nr_free == 1 || s->nr_free == s->nr_objs)
+		const std::uint32_t nr_free = slab_nr_free(s);
+		if (nr_free == 1 || nr_free == s->nr_objs)
 			list_fix(nd, s);
 	}
 }
@@ -247,10 +255,12 @@ void node_put(slubq_cache *c, node *nd, void *const *objs, std::uint32_t k)
 	std::uint32_t to_slabs = k - to_shared;
 	node_put_slabs(c, nd, objs, to_slabs);
 	// The newest objects (the end of the batch) are the hottest: keep them queued.
-	// They skip the bitmap, so check the slab header here (cheap, and it
-	// catches another cache's objects without debug).
+	// They skip the bitmap, so check them here (memory range, slab header,
+	// slot start: cheap, and it catches foreign pointers without debug).
+	object_checker check(c);
 	for (std::uint32_t i = to_slabs; i < k; i++) {
-		if (SLUBQ_UNLIKELY(!slab_is_ours(c->geo, objs[i], c) || slab_of(c->geo, objs[i])->socket != nd->socket)) {
+		if (SLUBQ_UNLIKELY(check.problem(objs[i]) != nullptr ||
+				   (c->nr_sockets > 1 && slab_of(c->geo, objs[i])->socket != nd->socket))) {
 			node_put_slabs(c, nd, objs + i, 1); // reports it
 			continue;
 		}

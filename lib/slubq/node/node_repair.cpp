@@ -29,9 +29,9 @@ bool slab_of_node(const slubq_cache *c, const node *nd, const slab *s)
 void collect_list(const slubq_cache *c, const node *nd, const slab_list &l, std::size_t bound,
 		  std::unordered_set<slab *> &seen, std::vector<slab *> &out)
 {
-	for (slab *s = l.head; slab_of_node(c, nd, s) && out.size() < bound && seen.insert(s).second; s = s->next)
+	for (slab *s = l.head; slab_of_node(c, nd, s) && out.size() < bound && seen.insert(s).second; s = slab_next(s))
 		out.push_back(s);
-	for (slab *s = l.tail; slab_of_node(c, nd, s) && out.size() < bound && seen.insert(s).second; s = s->prev)
+	for (slab *s = l.tail; slab_of_node(c, nd, s) && out.size() < bound && seen.insert(s).second; s = slab_prev(s))
 		out.push_back(s);
 }
 
@@ -68,12 +68,12 @@ void node_repair(slubq_cache *c, node *nd)
 	nd->partial = nd->full = nd->empty = slab_list{};
 	std::uint64_t free_objs = 0, slots = 0;
 	for (slab *s : slabs) {
-		s->nr_free = slab_count_free(g, s);
-		s->hint = 0;
-		s->list = LIST_NONE;
-		s->next = s->prev = nullptr;
+		slab_set_nr_free(s, slab_count_free(g, s));
+		slab_set_hint(s, 0);
+		slab_on_list(s) = LIST_NONE;
+		slab_next(s) = slab_prev(s) = nullptr;
 		list_fix(nd, s);
-		free_objs += s->nr_free;
+		free_objs += slab_nr_free(s);
 		slots += s->nr_objs;
 	}
 	nd->free_objs = free_objs;

@@ -67,6 +67,21 @@ int registry_pin(slubq_cache *c)
 	return rc;
 }
 
+slubq_cache *registry_hold(const char *name)
+{
+	registry *r = registry_get();
+	if (r == nullptr)
+		return nullptr;
+	(void)plock_acquire(r->lock);
+	for (auto &e : r->entries)
+		if (e.used && std::strncmp(e.name, name, SLUBQ_NAMESIZE) == 0)
+			return e.cache;
+	plock_release(r->lock);
+	return fail_null<slubq_cache>(ENOENT);
+}
+
+void registry_unhold() { plock_release(registry_get()->lock); }
+
 std::uint64_t registry_reclaim(const slubq_cache *except)
 {
 	registry *r = registry_get();

@@ -45,6 +45,13 @@ struct registry {
 registry *registry_get();
 // Mark c's own entry pinned: slubq_cache_destroy refuses it (-EPERM).
 int registry_pin(slubq_cache *c);
+// The cache named `name`, held: the registry lock stays taken until
+// registry_unhold(), so that nobody destroys the cache while the caller
+// reads it (telemetry). The lock is a plock: a holder that dies does not
+// hang the others. While holding, take no registry lock (no lookup,
+// create, destroy, walk). NULL (-ENOENT, nothing held) when there is none.
+slubq_cache *registry_hold(const char *name);
+void registry_unhold();
 // Free empty elastic chunks of every cache but `except` (memory pressure).
 // Returns the bytes given back.
 std::uint64_t registry_reclaim(const slubq_cache *except);

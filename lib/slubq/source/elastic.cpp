@@ -85,6 +85,9 @@ int elastic_grow(slubq_cache *c, node *nd)
 		return fail(err ? err : ENOMEM);
 	}
 	auto *base = static_cast<char *>(mz->addr);
+	// Known as ours before any of its objects can exist (frees check it).
+	(void)spans_add(c, reinterpret_cast<std::uintptr_t>(base), reinterpret_cast<std::uintptr_t>(base) + bytes,
+			true, nullptr);
 	ch->next = ch->prev = nullptr;
 	ch->mz = mz;
 	ch->nr_slabs = std::uint32_t(bytes >> c->geo.slab_shift);
@@ -121,7 +124,7 @@ chunk *detach(slubq_cache *c, node *nd, chunk *ch)
 		auto *s = reinterpret_cast<slab *>(base + (std::uint64_t(i) << c->geo.slab_shift));
 		list_del(nd, s);
 		nd->nr_objs -= s->nr_objs;
-		nd->free_objs -= s->nr_free;
+		nd->free_objs -= slab_nr_free(s);
 		s->magic = 0; // a stale pointer into freed memory is no longer "ours"
 	}
 	if (ch->prev) ch->prev->next = ch->next; else nd->chunks = ch->next;
@@ -131,8 +134,10 @@ chunk *detach(slubq_cache *c, node *nd, chunk *ch)
 	return ch;
 }
 
-void release_chunk(chunk *ch)
+void release_chunk(slubq_cache *c, chunk *ch)
 {
+	auto base = reinterpret_cast<std::uintptr_t>(ch->mz->addr);
+	spans_remove(c, base, base + ch->bytes);
 	rte_memzone_free(ch->mz);
 	rte_free(ch);
 }
@@ -159,7 +164,7 @@ std::uint64_t elastic_release(slubq_cache *c, node *nd)
 		node_unlock(nd);
 		// Memzones are freed outside the node lock (the EAL takes its own).
 		for (unsigned i = 0; i < n; i++)
-			release_chunk(gone[i]);
+			release_chunk(c, gone[i]);
 		if (n < 64)
 			break;
 	}
@@ -173,7 +178,7 @@ void elastic_release_all(slubq_cache *c, node *nd)
 	while (nd->chunks != nullptr) {
 		chunk *ch = nd->chunks;
 		uncharge(c, ch->bytes);
-		release_chunk(detach(c, nd, ch));
+		release_chunk(c, detach(c, nd, ch));
 	}
 }
 

@@ -4,6 +4,7 @@
 // (calc_mem_size asks for aligned chunks, as populate_default reserves
 // them); a short tail still makes a slab.
 #include <algorithm>
+#include <cinttypes>
 #include "cache/cache.hpp"
 #include "common/log.hpp"
 
@@ -23,6 +24,44 @@ unsigned spread_targets(const slubq_cache *c, unsigned *out)
 	return n;
 }
 
+// One past the last byte of the slabs that [p, hi) (p slab-aligned) is cut
+// into for at most limit objects; p when none. A last slab cut short by
+// the limit ends after its last slot: a chunk populated next to it later
+// does not merge with its range, so it stays the last slab of its range,
+// whose slot count object checks read (cache/cache_slow.cpp).
+std::uintptr_t slabs_end(const geometry &g, std::uintptr_t p, std::uintptr_t hi, unsigned limit)
+{
+	std::uintptr_t end = p;
+	for (unsigned objs = 0; p < hi && objs < limit; p += g.slab_size) {
+		const std::uint32_t fit = geometry_fit(g, std::min<std::uint64_t>(g.slab_size, hi - p));
+		if (fit == 0)
+			break;
+		const std::uint32_t nobj = std::min<std::uint32_t>(fit, limit - objs);
+		objs += nobj;
+		end = nobj < fit ? p + g.first_off + std::uint64_t(nobj) * g.stride
+				 : std::min<std::uint64_t>(p + g.slab_size, hi);
+	}
+	return end;
+}
+
+// Record [lo, hi) as the cache's memory before any slab is written there.
+// Memory populated before (the same chunk twice, or overlapping) is
+// refused: its slabs are on the node's lists already, and cutting them
+// again would break the lists.
+int claim_range(slubq_cache *c, std::uintptr_t lo, std::uintptr_t hi)
+{
+	if (hi <= lo)
+		return 0;
+	span clash{};
+	// Past span_slots separate chunks the table stops answering "no" (and
+	// says so once); the pool is still populated.
+	int rc = spans_add(c, lo, hi, true, &clash);
+	if (rc == -EINVAL)
+		SLUBQ_LOG(ERR, "cache %s: populate refused: its slabs [%#" PRIxPTR ", %#" PRIxPTR ") overlap memory "
+			  "populated before [%#" PRIxPTR ", %#" PRIxPTR ")", c->name, lo, hi, clash.lo, clash.hi);
+	return rc;
+}
+
 } // namespace
 
 int fixed_populate(slubq_cache *c, void *vaddr, rte_iova_t iova, std::size_t len, int socket,
@@ -39,6 +78,8 @@ int fixed_populate(slubq_cache *c, void *vaddr, rte_iova_t iova, std::size_t len
 	std::uintptr_t hi = lo + len;
 	std::uintptr_t p = align_up(lo, g.slab_size);
 	unsigned limit = max_objs ? max_objs : UINT32_MAX;
+	if (int rc = claim_range(c, p, slabs_end(g, p, hi, limit)); rc < 0)
+		return rc;
 	unsigned added = 0;
 	for (; p < hi && added < limit; p += g.slab_size) {
 		std::uint32_t nobj = geometry_fit(g, std::min<std::uint64_t>(g.slab_size, hi - p));

@@ -16,12 +16,15 @@
 #include <cstring>
 #include <ctime>
 #include <string>
+#include <utility>
+#include <vector>
 #include <rte_lcore.h>
 #include <rte_memzone.h>
 #include <rte_telemetry.h>
 #include "cache/cache.hpp"
 #include "common/log.hpp"
 #include "registry/registry.hpp"
+#include "telemetry/telemetry_commands.hpp"
 #include "telemetry/telemetry_params.hpp"
 
 namespace slubq::tel {
@@ -59,20 +62,32 @@ rte_tel_data *new_dict()
 // True when some process of this application has created a cache.
 bool registry_exists() { return rte_memzone_lookup(registry_mz_name) != nullptr; }
 
-// The cache named exactly `name`, or an error reply.
-slubq_cache *find_cache(std::string_view name, rte_tel_data *d)
-{
-	if (name.empty()) {
-		reply_error(d, "missing cache name (see /slubq/list)");
-		return nullptr;
+// The cache named exactly `name`, held until this goes (the registry
+// lock: slubq_cache_destroy waits, rather than freeing the memory being
+// read); c is null after an error reply. Holding it, take no registry lock.
+class held_cache {
+public:
+	held_cache(std::string_view name, rte_tel_data *d)
+	{
+		if (name.empty()) {
+			reply_error(d, "missing cache name (see /slubq/list)");
+			return;
+		}
+		if (name.size() < SLUBQ_NAMESIZE && registry_exists())
+			c = registry_hold(std::string(name).c_str());
+		if (c == nullptr)
+			reply_error(d, "unknown cache '" + echo(name) + "' (see /slubq/list)");
 	}
+	~held_cache()
+	{
+		if (c != nullptr)
+			registry_unhold();
+	}
+	held_cache(const held_cache &) = delete;
+	held_cache &operator=(const held_cache &) = delete;
+
 	slubq_cache *c = nullptr;
-	if (name.size() < SLUBQ_NAMESIZE && registry_exists())
-		c = slubq_cache_lookup(std::string(name).c_str());
-	if (c == nullptr)
-		reply_error(d, "unknown cache '" + echo(name) + "' (see /slubq/list)");
-	return c;
-}
+};
 
 const char *tunable_name(slubq_tunable key)
 {
@@ -156,22 +171,35 @@ rte_tel_data *node_dict(const slubq_node_info &n)
 
 // Every lcore whose queue is in use: its socket, fill and applied size
 // (which lags the published queue_size until the lcore's next slow path).
-rte_tel_data *lcore_queues_dict(const slubq_cache *c)
+struct lcore_fill {
+	unsigned lcore;
+	std::uint32_t socket, count, size;
+};
+
+std::vector<lcore_fill> lcore_fills(const slubq_cache *c)
+{
+	std::vector<lcore_fill> v;
+	for (unsigned lc = 0; lc < RTE_MAX_LCORE; lc++) {
+		std::uint32_t count, size;
+		if (slubq_cache_queue_fill(c, lc, &count, &size) == 1)
+			v.push_back({lc, c->topo.lcore_socket[lc], count, size});
+	}
+	return v;
+}
+
+rte_tel_data *lcore_queues_dict(const std::vector<lcore_fill> &fills)
 {
 	rte_tel_data *d = new_dict();
 	if (d == nullptr)
 		return nullptr;
-	for (unsigned lc = 0; lc < RTE_MAX_LCORE; lc++) {
-		std::uint32_t count, size;
-		if (slubq_cache_queue_fill(c, lc, &count, &size) != 1)
-			continue;
+	for (const lcore_fill &f : fills) {
 		rte_tel_data *q = new_dict();
 		if (q == nullptr)
 			break;
-		rte_tel_data_add_dict_u64(q, "socket", c->topo.lcore_socket[lc]);
-		rte_tel_data_add_dict_u64(q, "count", count);
-		rte_tel_data_add_dict_u64(q, "size", size);
-		add_child(d, std::to_string(lc).c_str(), q);
+		rte_tel_data_add_dict_u64(q, "socket", f.socket);
+		rte_tel_data_add_dict_u64(q, "count", f.count);
+		rte_tel_data_add_dict_u64(q, "size", f.size);
+		add_child(d, std::to_string(f.lcore).c_str(), q);
 	}
 	return d;
 }
@@ -203,12 +231,17 @@ rte_tel_data *origin_dict(const char *cache)
 int cmd_info(const char *, const char *params, rte_tel_data *d)
 {
 	std::string_view name = params ? params : "";
-	slubq_cache *c = find_cache(name, d);
-	if (c == nullptr)
-		return 0;
 	slubq_cache_info info;
-	if (slubq_cache_get_info(c, &info) < 0)
-		return reply_error(d, std::string("cannot read the cache: ") + rte_strerror(rte_errno));
+	std::vector<lcore_fill> fills;
+	{
+		// Read while held; the reply is built after.
+		held_cache held(name, d);
+		if (held.c == nullptr)
+			return 0;
+		if (slubq_cache_get_info(held.c, &info) < 0)
+			return reply_error(d, std::string("cannot read the cache: ") + rte_strerror(rte_errno));
+		fills = lcore_fills(held.c);
+	}
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "name", std::string(name).c_str());
 	rte_tel_data_add_dict_string(d, "cache", info.name);
@@ -237,7 +270,7 @@ int cmd_info(const char *, const char *params, rte_tel_data *d)
 	for (unsigned s = 0; nodes != nullptr && s < info.nr_sockets; s++)
 		add_child(nodes, std::to_string(s).c_str(), node_dict(info.node[s]));
 	add_child(d, "nodes", nodes);
-	add_child(d, "lcores", lcore_queues_dict(c));
+	add_child(d, "lcores", lcore_queues_dict(fills));
 	add_child(d, "config", origin_dict(info.name));
 	return 0;
 }
@@ -311,15 +344,31 @@ int cmd_stats(const char *, const char *params, rte_tel_data *d)
 	} else {
 		name = all;
 	}
-	slubq_cache *c = find_cache(name, d);
-	if (c == nullptr)
-		return 0;
 	slubq_stats total;
-	if (slubq_cache_stats(c, -1, &total) < 0)
-		return reply_error(d, std::string("cannot read the statistics: ") + rte_strerror(rte_errno));
+	std::string cache;
+	std::vector<std::pair<unsigned, slubq_stats>> per_lcore;
+	{
+		// Read while held; the reply is built after.
+		held_cache held(name, d);
+		slubq_cache *c = held.c;
+		if (c == nullptr)
+			return 0;
+		if (slubq_cache_stats(c, -1, &total) < 0)
+			return reply_error(d, std::string("cannot read the statistics: ") + rte_strerror(rte_errno));
+		cache = slubq_cache_name(c);
+		for (unsigned lc = 0; lc < RTE_MAX_LCORE; lc++) {
+			if (only >= 0 && lc != unsigned(only))
+				continue;
+			slubq_stats s;
+			if (slubq_cache_stats(c, int(lc), &s) < 0 ||
+			    (only < 0 && !any_activity(s) && slubq_cache_queue_fill(c, lc, nullptr, nullptr) != 1))
+				continue;
+			per_lcore.emplace_back(lc, s);
+		}
+	}
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "name", std::string(name).c_str());
-	rte_tel_data_add_dict_string(d, "cache", slubq_cache_name(c));
+	rte_tel_data_add_dict_string(d, "cache", cache.c_str());
 	rte_tel_data_add_dict_u64(d, "time_ns", now_ns());
 	rte_tel_data_add_dict_u64(d, "stats_enabled", SLUBQ_STATS);
 	rte_tel_data *t = new_dict();
@@ -329,13 +378,9 @@ int cmd_stats(const char *, const char *params, rte_tel_data *d)
 	rte_tel_data *lcores = new_dict();
 	std::size_t used = 0;
 	unsigned omitted = 0;
-	for (unsigned lc = 0; lcores != nullptr && lc < RTE_MAX_LCORE; lc++) {
-		if (only >= 0 && lc != unsigned(only))
-			continue;
-		slubq_stats s;
-		if (slubq_cache_stats(c, int(lc), &s) < 0 ||
-		    (only < 0 && !any_activity(s) && slubq_cache_queue_fill(c, lc, nullptr, nullptr) != 1))
-			continue;
+	for (const auto &[lc, s] : per_lcore) {
+		if (lcores == nullptr)
+			break;
 		rte_tel_data *one = new_dict();
 		if (one == nullptr)
 			break;
@@ -363,7 +408,8 @@ int cmd_set(const char *, const char *params, rte_tel_data *d)
 	std::string err;
 	if (!parse_set(params, req, err))
 		return reply_error(d, err);
-	slubq_cache *c = find_cache(req.cache, d);
+	held_cache held(req.cache, d);
+	slubq_cache *c = held.c;
 	if (c == nullptr)
 		return 0;
 	slubq_tunable key;
@@ -411,7 +457,8 @@ int cmd_set(const char *, const char *params, rte_tel_data *d)
 int cmd_shrink(const char *, const char *params, rte_tel_data *d)
 {
 	std::string_view name = params ? params : "";
-	slubq_cache *c = find_cache(name, d);
+	held_cache held(name, d);
+	slubq_cache *c = held.c;
 	if (c == nullptr)
 		return 0;
 	std::int64_t freed = slubq_cache_shrink(c);
@@ -428,19 +475,34 @@ int cmd_shrink(const char *, const char *params, rte_tel_data *d)
 	return 0;
 }
 
+// Help texts are limited to RTE_TEL_MAX_STRING_LEN.
+struct command {
+	const char *name;
+	telemetry_cb fn;
+	const char *help;
+};
+constexpr command commands[] = {
+	{"/slubq/list", cmd_list, "Names of all slubq caches (aliases too). No parameters"},
+	{"/slubq/info", cmd_info, "Sizes, tunables, per-socket slabs and queues, lcore queue fill. Parameter: cache"},
+	{"/slubq/stats", cmd_stats, "Counters, total and per lcore. Parameters: cache[,lcore]"},
+	{"/slubq/set", cmd_set, "Change a tunable. Parameters: cache,key=value (key: queue, batch, shared, alien, limit)"},
+	{"/slubq/shrink", cmd_shrink, "Give free memory back. Parameter: cache"},
+};
+
 } // namespace
+
+int run_command(const char *cmd, const char *params, rte_tel_data *d)
+{
+	for (const auto &c : commands)
+		if (std::strcmp(c.name, cmd) == 0)
+			return c.fn(cmd, params, d);
+	return fail(EINVAL);
+}
+
 } // namespace slubq::tel
 
 RTE_INIT(slubq_telemetry_register)
 {
-	using namespace slubq::tel;
-	// Help texts are limited to RTE_TEL_MAX_STRING_LEN.
-	rte_telemetry_register_cmd("/slubq/list", cmd_list, "Names of all slubq caches (aliases too). No parameters");
-	rte_telemetry_register_cmd("/slubq/info", cmd_info,
-				   "Sizes, tunables, per-socket slabs and queues, lcore queue fill. Parameter: cache");
-	rte_telemetry_register_cmd("/slubq/stats", cmd_stats,
-				   "Counters, total and per lcore. Parameters: cache[,lcore]");
-	rte_telemetry_register_cmd("/slubq/set", cmd_set,
-				   "Change a tunable. Parameters: cache,key=value (key: queue, batch, shared, alien, limit)");
-	rte_telemetry_register_cmd("/slubq/shrink", cmd_shrink, "Give free memory back. Parameter: cache");
+	for (const auto &c : slubq::tel::commands)
+		rte_telemetry_register_cmd(c.name, c.fn, c.help);
 }

@@ -45,3 +45,9 @@ port && /RX-bursts :/ { bursts = $3; n++
 END { if (n != 2) { print "expected burst stats of 2 ports, found " n; bad = 1 }; exit bad }
 ' "$1"
 }
+
+# STOCK_ENV: what a stock (uninstrumented) tool needs in front of its
+# command line, `timeout N env $STOCK_ENV tool ...`: the sanitizer runtimes
+# preloaded when the plugin is built with sanitizers (meson's test setup
+# sets SLUBQ_SANITIZER_PRELOAD), else nothing.
+STOCK_ENV=${SLUBQ_SANITIZER_PRELOAD:+LD_PRELOAD=$SLUBQ_SANITIZER_PRELOAD${LD_PRELOAD:+:$LD_PRELOAD}}

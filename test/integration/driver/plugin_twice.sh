@@ -21,7 +21,7 @@ mkdir -p "$dir" && cp "$SLUBQ_DRIVER_SO" "$dir/librte_mempool_slubq.so" || fail 
 log=$(mktemp)
 trap 'rm -f "$log"; rm -rf "$dir"; [ -n "$SLUBQ_PREFIX" ] && rm -rf "/var/run/dpdk/$SLUBQ_PREFIX"' EXIT
 set -x
-timeout 120 dpdk-test -l 0-1 --no-pci $EAL_MEM -d "$dir" $SLUBQ_PLUGIN -- mbuf_autotest >"$log" 2>&1
+timeout 120 env $STOCK_ENV dpdk-test -l 0-1 --no-pci $EAL_MEM -d "$dir" $SLUBQ_PLUGIN -- mbuf_autotest >"$log" 2>&1
 rc=$?
 set +x
 grep -E "mempool ops 'slubq'|Test OK" "$log"

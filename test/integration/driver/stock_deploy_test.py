@@ -36,8 +36,8 @@ import time
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'telemetry'))
-from tel_harness import (SKIP, App, Checks, eal_memory_args, json_documents, run_top, unique_prefix,  # noqa: E402
-                         wait_for)
+from tel_harness import (SKIP, App, Checks, eal_memory_args, json_documents, run_top, stock_env,  # noqa: E402
+                         unique_prefix, wait_for)
 
 FWD = '1'          # testpmd's forwarding lcore with -l 0-1
 MBUFS = 16384
@@ -80,7 +80,7 @@ def env_with(args, **extra):
     env.pop('SLUBQ_CONFIG', None)
     env.pop('SLUBQ_MEMPOOL_CONFIG', None)
     env.update(extra)
-    return env
+    return stock_env(env)
 
 
 def log_text(app):

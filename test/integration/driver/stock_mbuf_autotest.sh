@@ -8,7 +8,7 @@ eal_mem 512
 log=$(mktemp)
 trap 'rm -f "$log"; [ -n "$SLUBQ_PREFIX" ] && rm -rf "/var/run/dpdk/$SLUBQ_PREFIX"' EXIT
 set -x
-timeout 120 dpdk-test -l 0-1 --no-pci $EAL_MEM $SLUBQ_PLUGIN -- mbuf_autotest >"$log" 2>&1
+timeout 120 env $STOCK_ENV dpdk-test -l 0-1 --no-pci $EAL_MEM $SLUBQ_PLUGIN -- mbuf_autotest >"$log" 2>&1
 rc=$?
 set +x
 grep -E "SLUBQ: mempool|Test OK|Test Failed|PANIC|test_refcnt" "$log"

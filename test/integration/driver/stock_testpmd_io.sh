@@ -20,7 +20,7 @@ trap 'rm -f "$log"; [ -n "$SLUBQ_PREFIX" ] && rm -rf "/var/run/dpdk/$SLUBQ_PREFI
 # 20 s later if it hangs.
 set -x
 timeout --preserve-status -s INT -k 20 "$secs" \
-	dpdk-testpmd -l 0-1 --no-pci $EAL_MEM --vdev net_null0 --vdev net_null1 $SLUBQ_PLUGIN -- \
+	env $STOCK_ENV dpdk-testpmd -l 0-1 --no-pci $EAL_MEM --vdev net_null0 --vdev net_null1 $SLUBQ_PLUGIN -- \
 	--forward-mode=io --burst=32 --total-num-mbufs=16384 $cache --record-burst-stats --stats-period 1 >"$log" 2>&1
 rc=$?
 set +x

@@ -18,7 +18,7 @@ log=$(mktemp)
 trap 'rm -f "$log"; [ -n "$SLUBQ_PREFIX" ] && rm -rf "/var/run/dpdk/$SLUBQ_PREFIX"' EXIT
 set -x
 SLUBQ_CONFIG=$file timeout --preserve-status -s INT -k 20 "$secs" \
-	dpdk-testpmd -l 0-1 --no-pci $EAL_MEM --vdev net_null0 --vdev net_null1 $SLUBQ_PLUGIN -- \
+	env $STOCK_ENV dpdk-testpmd -l 0-1 --no-pci $EAL_MEM --vdev net_null0 --vdev net_null1 $SLUBQ_PLUGIN -- \
 	--forward-mode=io $args --record-burst-stats --stats-period 1 >"$log" 2>&1
 rc=$?
 set +x

@@ -205,7 +205,7 @@ def case_pool_ops_ring(run):
 def case_builtin_pools(run):
     # No --config and no config/default.yaml in the working directory: the
     # built-in pool, sized from ports, queues and lcores.
-    rc, out = run.run(['--duration', '1', '--cmd', 'start; sleep 1; show slubq mbuf_pool_0; stop'], config=None,
+    rc, out = run.run(['--cmd', 'start; sleep 1; show slubq mbuf_pool_0; stop'], config=None,
                       cwd='/')
     if 'Pool mbuf_pool_0:' not in out:
         raise Failure('the built-in pool mbuf_pool_0 was not created')
@@ -293,6 +293,15 @@ def case_bad_input(run):
         os.unlink(bad)
     if rc == 0 or not re.search(re.escape(bad) + r':\d+:\d+:', out):
         raise Failure('a bad YAML must fail with file:line:col (rc %d)' % rc)
+    # A duration that the commands would override is refused, not ignored.
+    rc, out = run.run(['-i', '--cmd', 'quit', '--duration', '1'])
+    if rc != 2 or '--duration applies without -i and --cmd only' not in out:
+        raise Failure('--duration with -i/--cmd must exit 2 with a message (rc %d)' % rc)
+    # A refused tunable names the accepted range.
+    rc, out = run.run(['--cmd', 'set slubq %s queue 99999999; set slubq %s batch 0; quit' % (CACHE, CACHE)])
+    if rc != 1 or not re.search(r'queue 99999999: must be 0\.\.\d+', out) or \
+            not re.search(r'batch 0: batch must be 1\.\.\d+ \(the queue size\)', out):
+        raise Failure('a refused set must give the accepted range (rc %d)' % rc)
     rc, out = run.run(['--forward-mode=pipeline'], lcores='0-1')
     if rc == 0 or 'pipeline needs 2 forwarding lcores' not in out:
         raise Failure('pipeline on one forwarding lcore must be refused (rc %d)' % rc)

@@ -55,7 +55,7 @@ vsctl --no-wait set Open_vSwitch . other_config:dpdk-init=true other_config:pmd-
 	other_config:per-port-memory=true other_config:dpdk-socket-mem=512 \
 	other_config:dpdk-extra="--no-pci --file-prefix $prefix --vdev net_null0 --vdev net_null1 -d $(basename "$plugin") --mbuf-pool-ops-name slubq --log-level=lib.slubq:info"
 LD_LIBRARY_PATH="$(dirname "$plugin")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" SLUBQ_CONFIG="$file" \
-	"$vswitchd" "$db" --pidfile="$D/ovs-vswitchd.pid" --detach --log-file="$D/ovs-vswitchd.log" ||
+	env $STOCK_ENV "$vswitchd" "$db" --pidfile="$D/ovs-vswitchd.pid" --detach --log-file="$D/ovs-vswitchd.log" ||
 	{ tail -30 "$D/ovs-vswitchd.log"; fail "ovs-vswitchd-dpdk does not start"; }
 vsctl add-br br0 -- set bridge br0 datapath_type=netdev || fail "add-br"
 vsctl add-port br0 p0 -- set Interface p0 type=dpdk options:dpdk-devargs=net_null0 || fail "add-port p0"

@@ -35,6 +35,17 @@ def eal_memory_args(mb):
     return ['--no-huge', '-m', str(mb)]
 
 
+def stock_env(env):
+    """env for a stock (uninstrumented) tool that loads the plugin: the
+    sanitizer runtimes preloaded when the build is sanitized (meson's test
+    setup sets SLUBQ_SANITIZER_PRELOAD), else env unchanged."""
+    preload = os.environ.get('SLUBQ_SANITIZER_PRELOAD', '')
+    if preload:
+        env = dict(env)
+        env['LD_PRELOAD'] = ':'.join(filter(None, [preload, env.get('LD_PRELOAD')]))
+    return env
+
+
 def runtime_dir(prefix):
     """Where the EAL (and dpdk-telemetry.py) put a prefix's runtime files."""
     base = os.environ.get('RUNTIME_DIRECTORY')

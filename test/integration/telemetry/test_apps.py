@@ -17,7 +17,7 @@ import sys
 
 sys.dont_write_bytecode = True
 from tel_harness import (SKIP, App, Checks, check_info, check_stats, eal_memory_args, is_error, json_documents,
-                         run_top, unique_prefix, wait_for)
+                         run_top, stock_env, unique_prefix, wait_for)
 
 FWD = '1'        # the forwarding lcore (-l 0-1)
 MBUFS = 8192
@@ -59,7 +59,7 @@ def command_line(args, prefix):
     # --mbcache=0: no rte_mempool cache in front, every get/put reaches slubq.
     return [testpmd] + eal + ['-d', os.path.basename(args.plugin), '--mbuf-pool-ops-name', 'slubq', '--',
                               '--stats-period', '1', '--forward-mode=io', '--total-num-mbufs=%d' % MBUFS,
-                              '--mbcache=0'], env
+                              '--mbcache=0'], stock_env(env)
 
 
 def main():

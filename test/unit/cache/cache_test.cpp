@@ -3,12 +3,16 @@
 // model, non-EAL threads, verify.
 #include <gtest/gtest.h>
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <random>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
+#include <sys/mman.h>
 #include <rte_errno.h>
+#include <rte_log.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include "cache_names.hpp"
@@ -265,12 +269,12 @@ TEST(Cache, VerifyCatchesPlantedInconsistency)
 	// Plant: an allocated object's bit flipped to "free" behind the cache's back.
 	auto *s = slubq::slab_of(g.c->geo, v[0]);
 	std::uint32_t idx = slubq::slab_index(g.c->geo, s, v[0]);
-	s->bitmap[idx / 64] |= 1ull << (idx % 64);
+	slab_bitmap(s)[idx / 64] |= 1ull << (idx % 64);
 	char buf[2048];
 	int n = slubq_cache_verify(g.c, buf, sizeof(buf));
 	EXPECT_GT(n, 0);
 	EXPECT_NE(std::string(buf).find("nr_free"), std::string::npos) << buf;
-	s->bitmap[idx / 64] &= ~(1ull << (idx % 64));
+	slab_bitmap(s)[idx / 64] &= ~(1ull << (idx % 64));
 	EXPECT_EQ(verify(g.c), "");
 	// Plant: the same object twice in the lcore queue.
 	slubq::free(g.c, v, 8);
@@ -478,4 +482,237 @@ TEST(Cache, FreedNullIsDroppedWhenItLeavesTheQueue)
 	slubq_cache_destroy(g.c);
 	g.c = nullptr;
 	rte_free(buf);
+}
+
+namespace {
+
+// Pointers that are not objects of a cache, for the misuse tests below;
+// unmapped: inside a slab-aligned block of PROT_NONE memory, so that
+// reading its would-be slab header faults.
+struct bad_pointers {
+	std::vector<void *> list;
+	void *heap = nullptr;
+	void *block = nullptr;
+	std::size_t block_len = 0;
+
+	bad_pointers(void *some_object, void *other_cache_object, std::uint64_t slab_size)
+	{
+		static int in_data; // static storage: outside any slab too
+		int local = 0;
+		heap = std::malloc(64);
+		block_len = 4 * slab_size;
+		block = mmap(nullptr, block_len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		auto aligned = (reinterpret_cast<std::uintptr_t>(block) + slab_size - 1) & ~(slab_size - 1);
+		list = {nullptr,
+			heap,
+			&local, // the stack: gone after this constructor, but only its address matters
+			&in_data,
+			reinterpret_cast<void *>(aligned + 256), // unmapped slab header
+			static_cast<char *>(some_object) + 8,   // interior of an object
+			other_cache_object};
+	}
+	~bad_pointers()
+	{
+		std::free(heap);
+		munmap(block, block_len);
+	}
+	bool has(void *p) const { return std::find(list.begin(), list.end(), p) != list.end(); }
+};
+
+std::uint64_t debug_errors(slubq_cache *c)
+{
+	slubq_stats st;
+	slubq_cache_stats(c, -1, &st);
+	return st.debug_errors;
+}
+
+// Debug off: bad pointers freed into the lcore queue are dropped (and
+// counted) when they leave it, through the magazine exchange (the whole
+// queue array goes to the node and on to other queues) and through shrink
+// (the oldest objects to the node): never handed out again, never read
+// before they are known to be in the cache's memory.
+void bad_pointers_never_leave_the_queue(slubq_cache *c, slubq_cache *other)
+{
+	constexpr std::uint32_t n = 1000;
+	std::vector<void *> objs(n);
+	ASSERT_EQ(slubq::alloc(c, objs.data(), n), 0);
+	void *foreign = slubq_cache_alloc(other);
+	ASSERT_NE(foreign, nullptr);
+	slubq_cache_info info;
+	ASSERT_EQ(slubq_cache_get_info(c, &info), 0);
+	bad_pointers bad(objs[0], foreign, info.slab_size);
+	const std::uint64_t before = debug_errors(c);
+
+	// Route 1: the queue fills up; its array (bad pointers at the bottom)
+	// leaves whole; everything is allocated back.
+	slubq::free(c, bad.list.data(), std::uint32_t(bad.list.size()));
+	for (std::uint32_t i = 1; i < n; i++)
+		slubq::free(c, &objs[i], 1);
+	ASSERT_EQ(slubq_cache_get_info(c, &info), 0);
+	EXPECT_GT(info.node[0].magazine_exchanges, 0u) << "the magazine route was taken";
+	std::vector<void *> back(n - 1);
+	ASSERT_EQ(slubq::alloc(c, back.data(), n - 1), 0);
+	for (void *p : back)
+		EXPECT_FALSE(bad.has(p)) << p << " was handed out";
+	EXPECT_EQ(std::set<void *>(back.begin(), back.end()).size(), back.size());
+	EXPECT_EQ(debug_errors(c) - before, bad.list.size());
+
+	// Route 2: shrink empties the queue into the node.
+	slubq::free(c, bad.list.data(), std::uint32_t(bad.list.size()));
+	slubq::free(c, back.data(), n - 1);
+	EXPECT_GE(slubq_cache_shrink(c), 0);
+	EXPECT_EQ(debug_errors(c) - before, 2 * bad.list.size());
+	slubq_cache_free(c, objs[0]);
+	slubq_cache_free(other, foreign);
+	EXPECT_EQ(slubq_cache_available(c), slubq_cache_total(c));
+	EXPECT_EQ(verify(c), "");
+	EXPECT_EQ(verify(other), "");
+}
+
+} // namespace
+
+TEST(Cache, BadPointersNeverLeaveTheQueueElastic)
+{
+	slubq_cache_params p;
+	slubq_cache_params_init(&p);
+	p.name = "t_bad_elastic";
+	p.obj_size = 64;
+	p.queue_size = 64;
+	cache_guard g(slubq_cache_create(&p));
+	cache_guard other(make("t_bad_other", 64));
+	ASSERT_NE(g.c, nullptr);
+	ASSERT_NE(other.c, nullptr);
+	bad_pointers_never_leave_the_queue(g.c, other.c);
+}
+
+TEST(Cache, BadPointersNeverLeaveTheQueueFixed)
+{
+	slubq_cache_params p;
+	slubq_cache_params_init(&p);
+	p.name = "t_bad_fixed";
+	p.obj_size = 64;
+	p.source = SLUBQ_SOURCE_FIXED;
+	p.queue_size = 64;
+	void *buf;
+	cache_guard g(make_fixed(p, 1500, &buf));
+	cache_guard other(make("t_bad_other2", 64));
+	ASSERT_NE(g.c, nullptr);
+	ASSERT_NE(other.c, nullptr);
+	bad_pointers_never_leave_the_queue(g.c, other.c);
+	slubq_cache_destroy(g.c);
+	g.c = nullptr;
+	rte_free(buf);
+}
+
+// Populating memory that is already the cache's (the same chunk twice, or
+// overlapping) is refused with a log line naming both ranges, and changes
+// nothing; a separate chunk is still taken. (The second populate used to
+// be accepted and broke the slab lists: allocation loops never ended.)
+TEST(Cache, OverlappingPopulateIsRefused)
+{
+	slubq_cache_params p;
+	slubq_cache_params_init(&p);
+	p.name = "t_populate_twice";
+	p.obj_size = 64;
+	p.source = SLUBQ_SOURCE_FIXED;
+	constexpr std::uint32_t total = 3000;
+	void *buf;
+	cache_guard g(make_fixed(p, total, &buf));
+	ASSERT_NE(g.c, nullptr);
+	size_t min_chunk, align;
+	const ssize_t mem = slubq_cache_calc_mem_size(&p, total, 0, &min_chunk, &align);
+	slubq_cache_info info;
+	ASSERT_EQ(slubq_cache_get_info(g.c, &info), 0);
+	ASSERT_GE(std::uint64_t(mem), 2 * info.slab_size) << "needs two slabs to overlap half";
+
+	char *text = nullptr;
+	size_t text_len = 0;
+	FILE *log = open_memstream(&text, &text_len);
+	rte_openlog_stream(log);
+	EXPECT_EQ(slubq_cache_populate(g.c, buf, RTE_BAD_IOVA, size_t(mem), -1, 0, nullptr, nullptr), -EINVAL);
+	EXPECT_EQ(rte_errno, EINVAL);
+	// Overlapping: starts in the first slab, its first slab is the second one.
+	EXPECT_EQ(slubq_cache_populate(g.c, static_cast<char *>(buf) + info.slab_size / 2, RTE_BAD_IOVA,
+				       size_t(mem), -1, 0, nullptr, nullptr),
+		  -EINVAL);
+	rte_openlog_stream(nullptr);
+	std::fclose(log);
+	std::string logged(text, text_len);
+	std::free(text);
+	EXPECT_NE(logged.find("cache t_populate_twice: populate refused"), std::string::npos) << logged;
+	EXPECT_NE(logged.find("overlap memory populated before"), std::string::npos) << logged;
+
+	EXPECT_EQ(slubq_cache_total(g.c), std::uint64_t(total));
+	EXPECT_EQ(slubq_cache_available(g.c), std::uint64_t(total));
+	EXPECT_EQ(verify(g.c), "");
+	// One at a time, every object once, then none.
+	std::set<void *> seen;
+	for (std::uint32_t i = 0; i < total; i++) {
+		void *o = slubq_cache_alloc(g.c);
+		ASSERT_NE(o, nullptr);
+		ASSERT_TRUE(seen.insert(o).second) << "handed out twice: " << o;
+	}
+	EXPECT_EQ(slubq_cache_alloc(g.c), nullptr);
+	for (void *o : seen)
+		slubq_cache_free(g.c, o);
+	EXPECT_EQ(verify(g.c), "");
+
+	// A chunk of its own is still welcome.
+	void *more = rte_malloc(nullptr, size_t(mem), align);
+	ASSERT_NE(more, nullptr);
+	EXPECT_EQ(slubq_cache_populate(g.c, more, RTE_BAD_IOVA, size_t(mem), -1, total, nullptr, nullptr),
+		  int(total));
+	EXPECT_EQ(slubq_cache_total(g.c), 2u * total);
+	EXPECT_EQ(verify(g.c), "");
+	slubq_cache_destroy(g.c);
+	g.c = nullptr;
+	rte_free(buf);
+	rte_free(more);
+}
+
+// Issue 17: parameters that no allocation could ever serve, or that the
+// API does not define, are refused at create (they were accepted, then
+// every allocation failed -ENOBUFS without a word).
+TEST(Cache, CreateRefusesWhatItCanNeverServe)
+{
+	slubq_cache_params p;
+	slubq_cache_params_init(&p);
+	p.name = "t_never";
+	p.obj_size = SLUBQ_MAX_OBJ_SIZE + 1;
+	rte_errno = 0;
+	EXPECT_EQ(slubq_cache_create(&p), nullptr);
+	EXPECT_EQ(rte_errno, EINVAL);
+	p.obj_size = 64;
+	p.flags = 1u << 20;
+	rte_errno = 0;
+	EXPECT_EQ(slubq_cache_create(&p), nullptr);
+	EXPECT_EQ(rte_errno, EINVAL);
+	p.flags = 0;
+	p.name = "anon-64-1";
+	rte_errno = 0;
+	EXPECT_EQ(slubq_cache_create(&p), nullptr);
+	EXPECT_EQ(rte_errno, EINVAL);
+	// On hugepages an elastic slab is at most one page: align 1 MiB needs 16 MiB slabs.
+	p.name = "t_never";
+	p.align = 1u << 20;
+	slubq_cache *c = slubq_cache_create(&p);
+	if (rte_eal_has_hugepages()) {
+		EXPECT_EQ(c, nullptr);
+		EXPECT_EQ(rte_errno, EINVAL);
+	}
+	// Whatever is created serves an allocation.
+	for (std::uint32_t size : {64u, 200u << 10, 1u << 20, SLUBQ_MAX_OBJ_SIZE}) {
+		p.align = 8;
+		p.obj_size = size;
+		if (c == nullptr)
+			c = slubq_cache_create(&p);
+		if (c == nullptr)
+			continue;
+		void *o = nullptr;
+		EXPECT_EQ(slubq_cache_alloc_bulk(c, &o, 1), 0) << size << "-byte objects";
+		if (o != nullptr)
+			slubq_cache_free_bulk(c, &o, 1);
+		EXPECT_EQ(slubq_cache_destroy(c), 0);
+		c = nullptr;
+	}
 }

@@ -138,12 +138,12 @@ TEST(ConfigErrors, NamesAndMempoolRules)
 	EXPECT_EQ(error_of("caches:\n  - {name: anon-1, obj_size: 8}\n"),
 		  "t.yaml:2:12: caches[0].name: names starting with 'anon-' belong to anonymous caches");
 	EXPECT_EQ(error_of("pools:\n  - {name: p, debug: [track, red_zone]}\n"),
-		  "t.yaml:2:22: pools[0].debug: debug red_zone is not possible for a mempool (rte_mempool owns the object "
-		  "layout); use track or sanity");
+		  "t.yaml:2:22: pools[0].debug: debug red_zone is not possible for a mempool (rte_mempool owns the slot "
+		  "layout); use poison (mbuf pools), track or sanity");
 	// Inherited from defaults: the message says where it was set.
-	EXPECT_EQ(error_of("defaults:\n  debug: poison\npools:\n  - name: p\n"),
-		  "t.yaml:4:5: pools[0].debug: debug poison (from defaults, line 2) is not possible for a mempool "
-		  "(rte_mempool owns the object layout); use track or sanity");
+	EXPECT_EQ(error_of("defaults:\n  debug: red_zone\npools:\n  - name: p\n"),
+		  "t.yaml:4:5: pools[0].debug: debug red_zone (from defaults, line 2) is not possible for a mempool "
+		  "(rte_mempool owns the slot layout); use poison (mbuf pools), track or sanity");
 	EXPECT_EQ(error_of("pools:\n  - {name: p, shared_size: 0}\n"),
 		  "t.yaml:2:28: pools[0].shared_size: a pool's shared queue cannot be 0 (the driver reads 0 as its "
 		  "default); at least 1");
@@ -174,7 +174,7 @@ TEST(ConfigErrors, MempoolRules)
 		  "t.yaml:2:28: mempools[0].alien_size: must be between 1 and 8192, got 0");
 	EXPECT_EQ(error_of("mempools:\n  - {match: a, debug: [red_zone]}\n"),
 		  "t.yaml:2:23: mempools[0].debug: debug red_zone is not possible for a mempool (rte_mempool owns the "
-		  "object layout); use track or sanity");
+		  "slot layout); use poison (mbuf pools), track or sanity");
 	EXPECT_EQ(error_of("mempools:\n  - {match: a}\n  - {match: a}\n"),
 		  "t.yaml:3:13: mempools[1].match: duplicate rule for 'a' (first at line 2): only the first would apply");
 	EXPECT_EQ(error_of("mempools:\n  - {match: a, fault_injection: {every_n: 0}}\n"),
@@ -221,6 +221,53 @@ TEST(ConfigErrors, SyntaxAndDocuments)
 	EXPECT_EQ(error_of(",\n"), "t.yaml:1:1: YAML syntax: unexpected ','");
 	EXPECT_EQ(error_of("# comment\n, text\nversion: 1\n"), "t.yaml:2:1: YAML syntax: unexpected ','");
 	EXPECT_EQ(error_of("a: *nowhere\n").rfind("t.yaml:1:", 0), 0u);
+}
+
+// Issue 17: errors that named no problem, or echoed raw bytes, or none at all.
+TEST(ConfigErrors, NestingTooDeepNamesTheLimit)
+{
+	std::string deep = "x: " + std::string(600, '[') + std::string(600, ']') + "\n";
+	std::string e = error_of("version: 1\n" + deep);
+	EXPECT_EQ(e.rfind("t.yaml:2:", 0), 0u) << e;
+	EXPECT_NE(e.find("YAML nesting too deep: the parser stops at 500 nested lists, maps and values"),
+		  std::string::npos) << e;
+}
+
+TEST(ConfigErrors, RawBytesAreEscapedInMessages)
+{
+	// A NUL, a control byte and a 0xb7 that is not UTF-8; valid UTF-8 stays.
+	EXPECT_EQ(error_of(std::string("pools:\n  - {name: p, count: x\x01y}\n")),
+		  "t.yaml:2:22: pools[0].count: expected an integer, got 'x\\x01y'");
+	EXPECT_EQ(error_of("defaults:\n  qu\xb7" "eue_size: 64\n"),
+		  "t.yaml:2:3: defaults.qu\\xb7" "eue_size: unknown key (did you mean 'queue_size'?)");
+	EXPECT_EQ(error_of("defaults:\n  d\xc3\xa9" "bug: all\n"),
+		  "t.yaml:2:3: defaults.d\xc3\xa9" "bug: unknown key (did you mean 'debug'?)");
+	const char with_nul[] = "caches:\n  - {name: a, obj_size: \"6\0\"}\n";
+	std::string nul = error_of(std::string(with_nul, sizeof(with_nul) - 1));
+	EXPECT_EQ(nul.find('\0'), std::string::npos);
+	EXPECT_NE(nul.find("\\x00"), std::string::npos) << nul;
+	EXPECT_EQ(slubq::config::printable(std::string("a\0\t\x7f\xff\xe2\x82\xac", 8)), "a\\x00\\x09\\x7f\\xff\xe2\x82\xac");
+}
+
+TEST(ConfigErrors, ContradictoryDebugFlags)
+{
+	EXPECT_EQ(error_of("defaults:\n  debug: [all, none]\n"),
+		  "t.yaml:2:16: defaults.debug: 'none' cannot be combined with other flags (write debug: none alone)");
+	EXPECT_EQ(error_of("pools:\n  - {name: p, count: 64, debug: [none, track]}\n"),
+		  "t.yaml:2:34: pools[0].debug: 'none' cannot be combined with other flags (write debug: none alone)");
+	EXPECT_EQ(error_of("defaults:\n  debug: [none]\n"), "");
+	EXPECT_EQ(error_of("defaults:\n  debug: [track, sanity]\n"), "");
+}
+
+TEST(ConfigErrors, TagsAreRefused)
+{
+	EXPECT_EQ(error_of("defaults:\n  queue_size: !foo 64\n"),
+		  "t.yaml:2:15: YAML tag '!foo' is not supported (slubq's files use no tags)");
+	EXPECT_EQ(error_of("caches: !!seq\n  - {name: a, obj_size: !!str 64}\n"),
+		  "t.yaml:1:9: YAML tag '!!seq' is not supported (slubq's files use no tags) | "
+		  "t.yaml:2:25: YAML tag '!!str' is not supported (slubq's files use no tags)");
+	// The non-specific tag of a quoted scalar is no tag.
+	EXPECT_EQ(error_of("caches:\n  - {name: \"a\", obj_size: 64}\n"), "");
 }
 
 TEST(ConfigErrors, AllProblemsReportedInFileOrder)

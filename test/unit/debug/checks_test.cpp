@@ -267,7 +267,7 @@ TEST(DebugChecks, WriteAfterFreeIsCaughtByVerify)
 	slubq_cache_free(g.c, o);
 }
 
-TEST(DebugChecks, FixedSourceRefusesRedZonesButTakesSanityAndTracking)
+TEST(DebugChecks, FixedSourceRefusesRedZonesButTakesPoisonSanityAndTracking)
 {
 	slubq_cache_params p;
 	slubq_cache_params_init(&p);
@@ -277,9 +277,26 @@ TEST(DebugChecks, FixedSourceRefusesRedZonesButTakesSanityAndTracking)
 	p.flags = SLUBQ_F_RED_ZONE;
 	EXPECT_EQ(slubq_cache_create(&p), nullptr);
 	EXPECT_EQ(rte_errno, EINVAL);
-	p.flags = SLUBQ_F_POISON;
-	EXPECT_EQ(slubq_cache_create(&p), nullptr);
-	EXPECT_EQ(rte_errno, EINVAL);
+	{
+		// Poison stays inside the object: a fixed source takes it.
+		p.name = "d_fixed_poison";
+		p.flags = SLUBQ_F_POISON;
+		cache_guard g(slubq_cache_create(&p));
+		ASSERT_NE(g.c, nullptr);
+		std::size_t len = 1 << 20;
+		void *mem = rte_malloc("d_fixed_poison", len, 0);
+		ASSERT_NE(mem, nullptr);
+		ASSERT_GT(slubq_cache_populate(g.c, mem, RTE_BAD_IOVA, len, -1, 0, nullptr, nullptr), 0);
+		auto *o = static_cast<std::uint8_t *>(slubq_cache_alloc(g.c));
+		ASSERT_NE(o, nullptr);
+		slubq_cache_free(g.c, o);
+		EXPECT_EQ(o[0], 0x6b);
+		EXPECT_EQ(o[63], 0xa5);
+		EXPECT_EQ(verify(g.c), "");
+		slubq_cache_destroy(g.c);
+		g.c = nullptr;
+		rte_free(mem);
+	}
 
 	p.name = "d_fixed";
 	p.flags = SLUBQ_F_SANITY | SLUBQ_F_TRACK;
@@ -340,4 +357,35 @@ TEST(DebugChecks, ObjectInfoNeedsDebugAndAnObject)
 	EXPECT_EQ(info.alloc_tsc, 0u); // no SLUBQ_F_TRACK
 	slubq_cache_free(plain.c, p);
 	slubq_cache_free(dbg.c, d);
+}
+
+// An all-or-nothing bulk allocation that fails gives back what it had
+// taken: those objects were never handed out, so they go back into their
+// slabs (not into the shared queue, where verify would find "free in a
+// queue, but never allocated" until each one was allocated and freed).
+TEST(DebugChecks, FailedBulkAllocationLeavesVerifyClean)
+{
+	slubq_cache_params p;
+	slubq_cache_params_init(&p);
+	p.name = "d_bulk_fail";
+	p.obj_size = 64;
+	p.flags = all_checks;
+	p.mem_limit = 2u << 20; // one chunk
+	cache_guard g(slubq_cache_create(&p));
+	ASSERT_NE(g.c, nullptr);
+	void *one = slubq_cache_alloc(g.c); // grows the one chunk
+	ASSERT_NE(one, nullptr);
+	const std::uint64_t total = slubq_cache_total(g.c);
+	ASSERT_GT(total, 64u);
+	std::vector<void *> o(total + 1);
+	EXPECT_EQ(slubq::alloc(g.c, o.data(), unsigned(total + 1)), -ENOBUFS);
+	EXPECT_EQ(slubq_cache_available(g.c), total - 1);
+	EXPECT_EQ(errors(g.c), 0u);
+	EXPECT_EQ(verify(g.c), "");
+	// And everything can still be had, and given back.
+	ASSERT_EQ(slubq::alloc(g.c, o.data(), unsigned(total - 1)), 0);
+	slubq::free(g.c, o.data(), unsigned(total - 1));
+	slubq_cache_free(g.c, one);
+	EXPECT_EQ(slubq_cache_available(g.c), total);
+	EXPECT_EQ(verify(g.c), "");
 }

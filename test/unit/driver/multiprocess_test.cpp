@@ -227,14 +227,19 @@ int run_secondary(const char *pool)
 	return rc;
 }
 
-class MultiProcess : public ::testing::TestWithParam<unsigned> {};
+// Cache size, element size (13824 B: 13888-byte slots on compact slab
+// headers, which the secondary reads and writes too).
+struct mp_shape {
+	unsigned cache, elt;
+};
+class MultiProcess : public ::testing::TestWithParam<mp_shape> {};
 
 TEST_P(MultiProcess, SecondaryAllocatesAndFrees)
 {
 	if (!g_skip_reason.empty())
 		GTEST_SKIP() << g_skip_reason;
-	std::string name = "t_mp_cache" + std::to_string(GetParam());
-	rte_mempool *mp = make_pool(name.c_str(), pool_size, 256, GetParam());
+	std::string name = "t_mp_cache" + std::to_string(GetParam().cache) + "_" + std::to_string(GetParam().elt);
+	rte_mempool *mp = make_pool(name.c_str(), pool_size, GetParam().elt, GetParam().cache);
 	ASSERT_NE(mp, nullptr) << rte_strerror(rte_errno);
 	pool_guard g(mp);
 	std::vector<void *> mine(primary_holds);
@@ -411,8 +416,12 @@ TEST(Killed, SecondaryKilledMidTraffic)
 	rte_memzone_free(mz);
 }
 
-INSTANTIATE_TEST_SUITE_P(CacheSizes, MultiProcess, ::testing::Values(0u, 32u),
-			 [](const auto &info) { return "cache" + std::to_string(info.param); });
+INSTANTIATE_TEST_SUITE_P(CacheSizes, MultiProcess,
+			 ::testing::Values(mp_shape{0, 256}, mp_shape{32, 256}, mp_shape{32, 13824}),
+			 [](const auto &info) {
+				 return "cache" + std::to_string(info.param.cache) +
+					(info.param.elt == 256 ? "" : "_elt" + std::to_string(info.param.elt));
+			 });
 
 } // namespace
 

@@ -16,12 +16,9 @@ struct aligned_mem {
 	~aligned_mem() { std::free(p); }
 };
 
-void roundtrip(std::uint32_t stride, std::uint32_t objs)
+void roundtrip(const geometry &g)
 {
-	geometry g;
-	ASSERT_EQ(geometry_make(g, stride, 0, stride, 8, objs, 0, 0, 0), 0);
-	ASSERT_EQ(g.objs_per_slab, objs);
-	ASSERT_EQ(g.bitmap_words, (objs + 63) / 64);
+	const std::uint32_t objs = g.objs_per_slab;
 	aligned_mem mem(g.slab_size);
 	auto *s = static_cast<slab *>(mem.p);
 	slab_init(g, s, nullptr, nullptr, RTE_BAD_IOVA, g.objs_per_slab, 0);
@@ -32,7 +29,7 @@ void roundtrip(std::uint32_t stride, std::uint32_t objs)
 	while (got < objs)
 		got += slab_take(g, s, out.data() + got, 7);
 	EXPECT_EQ(slab_take(g, s, out.data(), 5), 0u);
-	EXPECT_EQ(s->nr_free, 0u);
+	EXPECT_EQ(slab_nr_free(s), 0u);
 	for (std::uint32_t i = 0; i < objs; i++) {
 		EXPECT_EQ(out[i], slab_obj(g, s, i));
 		EXPECT_EQ(slab_of(g, out[i]), s);
@@ -45,8 +42,18 @@ void roundtrip(std::uint32_t stride, std::uint32_t objs)
 	for (std::uint32_t i = objs; i-- > 0;)
 		EXPECT_TRUE(slab_put(s, slab_index(g, s, out[i])));
 	EXPECT_FALSE(slab_put(s, 0));
-	EXPECT_EQ(s->nr_free, objs);
+	EXPECT_EQ(slab_nr_free(s), objs);
 	EXPECT_EQ(slab_count_free(g, s), objs);
+	EXPECT_EQ(s->layout, g.layout);
+}
+
+void roundtrip(std::uint32_t stride, std::uint32_t objs)
+{
+	geometry g;
+	ASSERT_EQ(geometry_make(g, stride, 0, stride, 8, objs, 0, 0, 0), 0);
+	ASSERT_EQ(g.objs_per_slab, objs);
+	ASSERT_EQ(g.bitmap_words, (objs + 63) / 64);
+	roundtrip(g);
 }
 
 } // namespace
@@ -194,4 +201,70 @@ TEST(Geometry, BytesForNObjects)
 	EXPECT_EQ(geometry_bytes(g, 10), g.slab_size);
 	EXPECT_EQ(geometry_bytes(g, 23), 2 * g.slab_size + g.first_off + 3 * 256);
 	EXPECT_EQ(geometry_fit(g, geometry_bytes(g, 3)), 3u);
+}
+
+// Where a page's tail after its last object is under 128 B (2 MiB = 151 x
+// 13888 + 64), a fixed source told its count gets the one-line compact
+// header and all 151 objects the page holds; header, bitmap and the first
+// slot fit in that tail. Elsewhere, and without a count, the full header.
+TEST(Geometry, CompactHeaderWhereItWinsAnObject)
+{
+	const std::uint64_t max = 2u << 20;
+	geometry g;
+	ASSERT_EQ(geometry_make(g, 13888, 64, 13824, 64, 0, 0, max, 0, max, 1000), 0);
+	EXPECT_EQ(g.slab_size, max);
+	EXPECT_EQ(g.layout, LAYOUT_COMPACT);
+	EXPECT_EQ(g.objs_per_slab, 151u);
+	EXPECT_EQ(g.first_off, 64u);
+	EXPECT_EQ(geometry_bytes(g, 151), max);
+	roundtrip(g);
+	// A short slab: the full slab's header, then fewer slots.
+	EXPECT_EQ(geometry_fit(g, 64 + 3 * 13888), 3u);
+
+	geometry f;
+	ASSERT_EQ(geometry_make(f, 13888, 64, 13824, 64, 0, max, max, 0), 0); // no count: full
+	EXPECT_EQ(f.layout, LAYOUT_FULL);
+	EXPECT_EQ(f.objs_per_slab, 150u);
+	for (std::uint32_t stride : {2368u, 3136u, 9536u, 10176u, 16448u}) {
+		ASSERT_EQ(geometry_make(f, stride, 64, stride - 64, 64, 0, 0, max, 0, max, 100000), 0);
+		EXPECT_EQ(f.layout, LAYOUT_FULL) << stride; // the full header costs no object there
+	}
+	// Debug metadata follows the compact line.
+	ASSERT_EQ(geometry_make(f, 13888, 64, 13824, 64, 0, 0, max, 16, max, 1000), 0);
+	if (f.layout == LAYOUT_COMPACT) {
+		EXPECT_EQ(f.meta_off, 64u);
+		EXPECT_GE(f.first_off, 64u + 16u * f.objs_per_slab);
+		roundtrip(f);
+	}
+}
+
+// The compact header's list links and counts (node lists use them).
+TEST(Geometry, CompactSlabFields)
+{
+	const std::uint64_t max = 2u << 20;
+	geometry g;
+	ASSERT_EQ(geometry_make(g, 13888, 64, 13824, 64, 0, 0, max, 0, max, 151), 0);
+	ASSERT_EQ(g.layout, LAYOUT_COMPACT);
+	aligned_mem a(g.slab_size), b(g.slab_size);
+	auto *s = static_cast<slab *>(a.p), *t = static_cast<slab *>(b.p);
+	slab_init(g, s, nullptr, nullptr, 0x1000000, 151, 3);
+	slab_init(g, t, nullptr, nullptr, RTE_BAD_IOVA, 10, 3);
+	EXPECT_EQ(s->magic, slab_magic);
+	EXPECT_EQ(s->socket, 3u);
+	EXPECT_EQ(slab_from(s), nullptr);
+	slab_next(s) = t;
+	slab_prev(t) = s;
+	slab_on_list(s) = LIST_PARTIAL;
+	EXPECT_EQ(slab_next(s), t);
+	EXPECT_EQ(slab_prev(t), s);
+	EXPECT_EQ(slab_prev(s), nullptr);
+	EXPECT_EQ(slab_on_list(s), LIST_PARTIAL);
+	EXPECT_EQ(slab_nr_free(t), 10u);
+	void *out[4];
+	EXPECT_EQ(slab_take(g, t, out, 4), 4u);
+	EXPECT_EQ(slab_nr_free(t), 6u);
+	EXPECT_EQ(slab_hint(t), 0u);
+	// Nothing written past the header's line: the first slot starts there.
+	EXPECT_EQ(reinterpret_cast<char *>(out[0]) - reinterpret_cast<char *>(t), 64 + 64);
+	EXPECT_EQ(slab_count_free(g, s), 151u);
 }
