@@ -27,7 +27,7 @@ import time
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'telemetry'))
-from tel_harness import SKIP, App, Checks, eal_memory_args, unique_prefix, wait_for  # noqa: E402
+from tel_harness import SKIP, App, Checks, eal_memory_args, stock_env, unique_prefix, wait_for  # noqa: E402
 
 POOL = 'mp:mb_pool_0'
 LEAKS = 5
@@ -84,7 +84,7 @@ def main():
             ['-d', os.path.basename(args.plugin), '-d', os.path.basename(args.leaker),
              '--mbuf-pool-ops-name', 'slubq', '--',
              '--stats-period', '1', '--forward-mode=io', '--total-num-mbufs=8192']
-        with App(argv, prefix, env) as app:
+        with App(argv, prefix, stock_env(env)) as app:
             tel = app.connect(timeout=30)
             try:
                 up = wait_for(lambda: POOL in (tel.query('/slubq/list') or []), 15)
