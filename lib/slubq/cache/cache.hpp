@@ -145,27 +145,43 @@ struct object_checker {
 	struct range {
 		std::uintptr_t lo, hi;  // a recorded range
 		std::uintptr_t tail;    // its last slab
-		std::uint32_t tail_slots;
+		std::uint32_t tail_slots; // UINT32_MAX: not read yet
 	};
 	static constexpr unsigned ways = 4;
 	const slubq_cache *c;
 	const geometry g;       // a copy: kept in registers over a run
-	range known[ways] = {}; // known[0]: the range used last
+	// known[0]: the range used last (empty at first); known[1..nknown):
+	// others seen. Not zero-filled as a whole: a 128-byte fill right before
+	// the first reads of it stalled them (store forwarding), per call.
+	range known[ways];
+	unsigned nknown = 1;
 	unsigned next = 1;
 
-	explicit object_checker(const slubq_cache *cache) : c(cache), g(cache->geo) {}
+	explicit object_checker(const slubq_cache *cache) : c(cache), g(cache->geo)
+	{
+		known[0].lo = known[0].hi = 0;
+	}
 	// Inline: a pointer into the range used last (a flush holds runs of one chunk).
 	SLUBQ_FAST const char *problem(const void *obj)
 	{
 		const std::uintptr_t s = reinterpret_cast<std::uintptr_t>(obj) & g.slab_mask;
-		const range &k = known[0];
+		range &k = known[0];
 		if (SLUBQ_LIKELY(s - k.lo < k.hi - k.lo)) {
-			const std::uint32_t slots = s == k.tail ? k.tail_slots : g.objs_per_slab;
+			const std::uint32_t slots = s == k.tail ? tail_slots(known[0]) : g.objs_per_slab;
 			return SLUBQ_LIKELY(slot_index(g, s, slots, obj) != UINT32_MAX) ? nullptr : why_not_slot;
 		}
 		return problem_slow(obj);
 	}
 	const char *problem_slow(const void *obj);
+	// The short slab's slot count, read from its header the first time a
+	// pointer falls in it (a header no lcore touches: a cache miss that
+	// most checks need not pay).
+	static std::uint32_t tail_slots(range &k)
+	{
+		if (SLUBQ_UNLIKELY(k.tail_slots == UINT32_MAX))
+			k.tail_slots = reinterpret_cast<const slab *>(k.tail)->nr_objs;
+		return k.tail_slots;
+	}
 };
 
 // Empty the lcore queues of every lcore, of any process, that is not inside

@@ -333,9 +333,9 @@ const char *object_checker::problem_slow(const void *obj)
 	if (obj == nullptr)
 		return "NULL pointer";
 	unsigned w = 1;
-	while (w < ways && !(s - known[w].lo < known[w].hi - known[w].lo))
+	while (w < nknown && !(s - known[w].lo < known[w].hi - known[w].lo))
 		w++;
-	if (w < ways) {
+	if (w < nknown) {
 		std::swap(known[0], known[w]);
 		return problem(obj);
 	}
@@ -349,10 +349,13 @@ const char *object_checker::problem_slow(const void *obj)
 		break;
 	}
 	// The newcomer goes first; the one it displaces takes a slot in turn.
-	known[next] = known[0];
-	next = next + 1 < ways ? next + 1 : 1;
+	if (known[0].hi != 0) { // (the first range found displaces nothing)
+		known[next] = known[0];
+		nknown = std::max(nknown, next + 1);
+		next = next + 1 < ways ? next + 1 : 1;
+	}
 	const std::uintptr_t tail = (r.hi - 1) & g.slab_mask;
-	known[0] = range{r.lo, r.hi, tail, reinterpret_cast<const slab *>(tail)->nr_objs};
+	known[0] = range{r.lo, r.hi, tail, UINT32_MAX};
 	return problem(obj);
 }
 
@@ -600,6 +603,7 @@ void free_slow(slubq_cache *c, lcore_queue *q, void *const *objs, std::uint32_t 
 	home_batches hb;
 	const unsigned self = q->socket;
 	std::uint32_t buffered = 0;
+	lcore_alien &aliens = c->aliens[lc];
 	object_checker check(c);
 	for (std::uint32_t i = 0; i < n; i++) {
 		void *obj = objs[i];
@@ -609,10 +613,13 @@ void free_slow(slubq_cache *c, lcore_queue *q, void *const *objs, std::uint32_t 
 		}
 		unsigned home = slab_of(c->geo, obj)->socket;
 		if (home != self) {
-			if (obj_stack *b = alien_buffer(c, q, lc, home)) {
-				b->objs[b->count] = obj;
+			obj_stack *b = &aliens.home[home];
+			if (SLUBQ_LIKELY(b->objs != nullptr) || (b = alien_buffer(c, q, lc, home)) != nullptr) {
+				const std::uint32_t k = b->count;
+				b->objs[k] = obj;
 				crash_order(); // the slot before the count: never a stale pointer counted
-				if (++b->count >= b->size)
+				b->count = k + 1;
+				if (k + 1 >= b->size)
 					alien_buffer_send(c, lc, home);
 				buffered++;
 				continue;
