@@ -135,6 +135,13 @@ protected:
 		p.alien_size = alien;
 		return p;
 	}
+	// A fixed cache of n objects spread over the sockets, destroyed at
+	// TearDown (nullptr when it cannot be made).
+	slubq_cache *fixed(const char *name, std::uint32_t queue, std::uint32_t alien, std::uint32_t n)
+	{
+		cache = slubq_test::make_fixed(params(name, queue, alien), n, &mem);
+		return cache;
+	}
 	std::vector<unsigned> workers;
 	slubq_cache *cache = nullptr;
 	void *mem = nullptr;
@@ -218,9 +225,8 @@ TEST_P(RemoteFrees, ExactCountsNothingLostNothingDuplicated)
 		socket_of[i] = int(i % sockets);
 	simulate(sockets, socket_of);
 	const std::uint32_t n = 16384, alien = 128, per_round = 500; // not a multiple of the alien size: some wait
-	slubq_cache *c = slubq_test::make_fixed(params("t_sock_frees", 256, alien), n, &mem);
+	slubq_cache *c = fixed("t_sock_frees", 256, alien, n);
 	ASSERT_NE(c, nullptr);
-	cache = c;
 	ASSERT_EQ(slubq_cache_total(c), n);
 	const std::uint64_t locks_before = node_locks(c);
 	EXPECT_EQ(locks_before, node_lock_sum(c));
@@ -293,9 +299,8 @@ INSTANTIATE_TEST_SUITE_P(Simulated, RemoteFrees, ::testing::Values(2u, 4u),
 TEST_F(Sockets, ShrinkEmptiesAlienBuffers)
 {
 	simulate(2, {1, 1, 1, 1});
-	slubq_cache *c = slubq_test::make_fixed(params("t_sock_shrink", 256, 256), 4096, &mem);
+	slubq_cache *c = fixed("t_sock_shrink", 256, 256, 4096);
 	ASSERT_NE(c, nullptr);
-	cache = c;
 	const std::uint64_t total = slubq_cache_total(c);
 	// A worker of socket 1 allocates 100; it and the main lcore (socket 0)
 	// each free 50 of another socket: 50 wait in each one's buffer.
@@ -376,9 +381,8 @@ TEST_F(Sockets, NodeLockCountersGrow)
 TEST_F(Sockets, FailedAllocationSendsOwnAlienBuffersHome)
 {
 	simulate(2, {1, 1, 1, 1});
-	slubq_cache *c = slubq_test::make_fixed(params("t_sock_own", 1024, 1024), 1024, &mem);
+	slubq_cache *c = fixed("t_sock_own", 1024, 1024, 1024);
 	ASSERT_NE(c, nullptr);
-	cache = c;
 	const std::uint64_t total = slubq_cache_total(c);
 	std::vector<void *> all(total);
 	ASSERT_EQ(slubq::alloc(c, all.data(), std::uint32_t(total)), 0); // the main lcore, socket 0
@@ -409,9 +413,8 @@ TEST_F(Sockets, FailedAllocationSendsOwnAlienBuffersHome)
 TEST_F(Sockets, TunedAlienSizeReachesTheBuffers)
 {
 	simulate(2, {1, 1, 1, 1});
-	slubq_cache *c = slubq_test::make_fixed(params("t_sock_tune", 256, 256), 4096, &mem);
+	slubq_cache *c = fixed("t_sock_tune", 256, 256, 4096);
 	ASSERT_NE(c, nullptr);
-	cache = c;
 	std::vector<job> jobs(1);
 	jobs[0].c = c;
 	jobs[0].allocs = 101;
