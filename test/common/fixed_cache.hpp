@@ -10,6 +10,17 @@
 
 namespace slubq_test {
 
+// Defaults, on the fixed source, with this name and object size.
+inline slubq_cache_params fixed_params(const char *name, std::uint32_t obj_size)
+{
+	slubq_cache_params p;
+	slubq_cache_params_init(&p);
+	p.name = name;
+	p.obj_size = obj_size;
+	p.source = SLUBQ_SOURCE_FIXED;
+	return p;
+}
+
 // NULL (nothing left behind) on failure; else *buf is the memory to
 // rte_free after the cache is destroyed.
 inline slubq_cache *make_fixed(const slubq_cache_params &p, std::uint32_t n, void **buf, int socket = -1)

@@ -47,6 +47,7 @@ slubq_cache *make(const char *name, std::uint32_t size, std::uint32_t slab_objs 
 
 // A fixed cache of exactly n objects on an rte_malloc'd buffer (*buf, for
 // rte_free after the cache is destroyed); nullptr on failure.
+using slubq_test::fixed_params;
 using slubq_test::make_fixed;
 
 std::string verify(slubq_cache *c)
@@ -142,11 +143,7 @@ INSTANTIATE_TEST_SUITE_P(Cache, BitmapShapes, ::testing::Values(1u, 63u, 64u, 65
 TEST(Cache, ExhaustionReturnsEnobufsAndLosesNothing)
 {
 	// A fixed cache of exactly known size.
-	slubq_cache_params p;
-	slubq_cache_params_init(&p);
-	p.name = "t_exhaust";
-	p.obj_size = 128;
-	p.source = SLUBQ_SOURCE_FIXED;
+	slubq_cache_params p = fixed_params("t_exhaust", 128);
 	p.queue_size = 64;
 	void *buf;
 	cache_guard g(make_fixed(p, 1000, &buf));
@@ -391,11 +388,7 @@ TEST(Cache, MagazinesCarryWholeQueuesBetweenLcores)
 	auto workers = slubq_test::worker_lcores();
 	if (workers.empty())
 		GTEST_SKIP() << "needs a worker lcore";
-	slubq_cache_params p;
-	slubq_cache_params_init(&p);
-	p.name = "t_magazines";
-	p.obj_size = 64;
-	p.source = SLUBQ_SOURCE_FIXED;
+	slubq_cache_params p = fixed_params("t_magazines", 64);
 	p.queue_size = 64;
 	p.shared_size = 512;
 	constexpr std::uint32_t total = 2000;
@@ -458,11 +451,7 @@ TEST(Cache, MagazinesCarryWholeQueuesBetweenLcores)
 // passed into a slab (it used to crash shrink).
 TEST(Cache, FreedNullIsDroppedWhenItLeavesTheQueue)
 {
-	slubq_cache_params p;
-	slubq_cache_params_init(&p);
-	p.name = "t_null_free";
-	p.obj_size = 64;
-	p.source = SLUBQ_SOURCE_FIXED;
+	slubq_cache_params p = fixed_params("t_null_free", 64);
 	constexpr std::uint32_t total = 500;
 	void *buf;
 	cache_guard g(make_fixed(p, total, &buf));
@@ -587,11 +576,7 @@ TEST(Cache, BadPointersNeverLeaveTheQueueElastic)
 
 TEST(Cache, BadPointersNeverLeaveTheQueueFixed)
 {
-	slubq_cache_params p;
-	slubq_cache_params_init(&p);
-	p.name = "t_bad_fixed";
-	p.obj_size = 64;
-	p.source = SLUBQ_SOURCE_FIXED;
+	slubq_cache_params p = fixed_params("t_bad_fixed", 64);
 	p.queue_size = 64;
 	void *buf;
 	cache_guard g(make_fixed(p, 1500, &buf));
@@ -610,11 +595,7 @@ TEST(Cache, BadPointersNeverLeaveTheQueueFixed)
 // be accepted and broke the slab lists: allocation loops never ended.)
 TEST(Cache, OverlappingPopulateIsRefused)
 {
-	slubq_cache_params p;
-	slubq_cache_params_init(&p);
-	p.name = "t_populate_twice";
-	p.obj_size = 64;
-	p.source = SLUBQ_SOURCE_FIXED;
+	slubq_cache_params p = fixed_params("t_populate_twice", 64);
 	constexpr std::uint32_t total = 3000;
 	void *buf;
 	cache_guard g(make_fixed(p, total, &buf));

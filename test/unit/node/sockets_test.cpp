@@ -126,11 +126,7 @@ protected:
 	}
 	static slubq_cache_params params(const char *name, std::uint32_t queue, std::uint32_t alien)
 	{
-		slubq_cache_params p;
-		slubq_cache_params_init(&p);
-		p.name = name;
-		p.obj_size = 64;
-		p.source = SLUBQ_SOURCE_FIXED;
+		slubq_cache_params p = slubq_test::fixed_params(name, 64);
 		p.queue_size = queue;
 		p.alien_size = alien;
 		return p;
