@@ -120,8 +120,6 @@ void queue_pickup(slubq_cache *c, lcore_queue *q);
 // queue before the node sees them (crash_order()). Owner, or a reclaimer
 // holding the claim.
 void queue_to_node(slubq_cache *c, lcore_queue *q, std::uint32_t k);
-// Empty the caller's queue into its node.
-void queue_drain(slubq_cache *c, lcore_queue *q);
 // Report and drop what is not an object of c among q's objects, before
 // its array leaves the queue whole (owner only).
 void queue_drop_bad(slubq_cache *c, lcore_queue *q);

@@ -47,8 +47,8 @@ constexpr std::uint32_t slab_magic = 0x51ab51ab;
 // objects from the slab. It also keeps no `from` (fixed sources have none)
 // and no IOVA (slab_iova asks the EAL). The line is written under the
 // node lock only, which the lists' users take anyway; what it costs is a
-// miss for a free path that reads the slab without the lock (remote
-// check, slab_is_ours). mbuf pools (hundreds of objects per 2 MiB slab)
+// miss for a free path that reads the slab without the lock (the remote
+// check of multi-socket caches). mbuf pools (hundreds of objects per 2 MiB slab)
 // never get it.
 enum slab_layout : std::uint8_t { LAYOUT_FULL = 0, LAYOUT_COMPACT = 1 };
 constexpr std::uint32_t compact_max_objs = 192;
