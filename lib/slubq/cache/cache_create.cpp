@@ -10,7 +10,7 @@
 #include <rte_eal.h>
 #include "cache/cache_fast.hpp"
 #include "common/log.hpp"
-#include "debug/debug_layout.hpp"
+#include "slab/slot_layout.hpp"
 #include "registry/registry.hpp"
 
 namespace slubq {
@@ -112,7 +112,7 @@ unsigned fixed_spread(const topology &t, int socket_id)
 int cache_geometry(geometry &g, const slubq_cache_params *p, unsigned spread)
 {
 	std::uint32_t align = std::max<std::uint32_t>(p->align ? p->align : 8, 8);
-	debug_layout dl = debug_layout_of(p->flags, p->obj_size, align);
+	slot_layout dl = slot_layout_of(p->flags, p->obj_size, align);
 	std::uint32_t stride = p->slot_size ? p->slot_size : dl.stride;
 	std::uint32_t obj_offset = p->slot_size ? p->obj_offset : dl.obj_offset;
 	// A fixed source told how many objects it will hold (the mempool

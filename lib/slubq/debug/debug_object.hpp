@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include "cache/cache.hpp"
-#include "debug/debug_layout.hpp"
+#include "slab/slot_layout.hpp"
 
 namespace slubq {
 
