@@ -6,7 +6,8 @@
 #include <rte_malloc.h>
 #include "cache/cache.hpp"
 #include "common/log.hpp"
-#include "debug/debug.hpp"
+#include "cache/cache_debug.hpp"
+#include "cache/cache_locked.hpp"
 
 namespace slubq {
 
@@ -552,7 +553,7 @@ int alloc_slow(slubq_cache *c, lcore_queue *q, void **objs, std::uint32_t n)
 	if (n == 0)
 		return 0;
 	if (q == nullptr) // not an EAL lcore: the locked path (with debug checks, if any)
-		return debug_alloc(c, LCORE_ID_ANY, objs, n, __builtin_return_address(0));
+		return locked_path_alloc(c, LCORE_ID_ANY, objs, n, __builtin_return_address(0));
 	queue_wait_unclaimed(q);
 	unsigned lc = lcore_of(c, q);
 	lcore_stats &st = c->stats[lc];
@@ -560,7 +561,7 @@ int alloc_slow(slubq_cache *c, lcore_queue *q, void **objs, std::uint32_t n)
 	int rc;
 	if (SLUBQ_UNLIKELY(!q->active || q->limit == 0)) {
 		// No queue (disabled, debug checks, fault injection): locked path.
-		rc = debug_alloc(c, lc, objs, n, __builtin_return_address(0));
+		rc = locked_path_alloc(c, lc, objs, n, __builtin_return_address(0));
 	} else {
 		rc = alloc_via_queue(c, q, objs, n, st);
 		// Short: objects waiting in our own alien buffers go home, and
@@ -581,7 +582,7 @@ void free_slow(slubq_cache *c, lcore_queue *q, void *const *objs, std::uint32_t 
 	if (n == 0)
 		return;
 	if (q == nullptr) {
-		debug_free(c, LCORE_ID_ANY, objs, n, __builtin_return_address(0));
+		locked_path_free(c, LCORE_ID_ANY, objs, n, __builtin_return_address(0));
 		return;
 	}
 	queue_wait_unclaimed(q);
@@ -590,7 +591,7 @@ void free_slow(slubq_cache *c, lcore_queue *q, void *const *objs, std::uint32_t 
 	st.free_slow += n;
 	queue_prepare(c, q);
 	if (SLUBQ_UNLIKELY(!q->active || q->limit == 0)) {
-		debug_free(c, lc, objs, n, __builtin_return_address(0));
+		locked_path_free(c, lc, objs, n, __builtin_return_address(0));
 		return;
 	}
 	if (!(c->fast_flags & FAST_CHECK_REMOTE)) {

@@ -13,7 +13,7 @@
 #include <vector>
 #include "cache/cache.hpp"
 #include "common/log.hpp"
-#include "debug/debug_check.hpp"
+#include "cache/cache_debug.hpp"
 
 using namespace slubq;
 

@@ -8,22 +8,11 @@
 #include <cstdint>
 #include <functional>
 #include "cache/cache.hpp"
+#include "cache/cache_debug.hpp"
 #include "slab/slot_layout.hpp"
 
 namespace slubq {
 
-// Where the current operation comes from (printed in reports, kept in records).
-struct debug_op {
-	unsigned lcore;     // rte_lcore_id() of the caller (LCORE_ID_ANY: not an EAL thread)
-	const void *caller; // return address into the application; null: not found yet (see ra)
-	const void *ra;     // the slow path's own return address, from which caller is found
-};
-
-// The application's return address, from the slow path's own (ra): the
-// first frame outside libslubq and DPDK's mempool/mbuf/ethdev libraries.
-// Unwinds the stack when ra is in one of those (a driver pool): most of a
-// debug get/put's cost, so done only when tracking or reporting needs it.
-const void *app_caller(const void *ra);
 inline const void *caller_of(const debug_op &op) { return op.caller != nullptr ? op.caller : app_caller(op.ra); }
 
 inline obj_track *track_of(const slubq_cache *c, const slab *s, std::uint32_t idx)
