@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// Cache life cycle: create (with merging), lookup, destroy, tunables, shrink.
+// Cache life cycle: parameters, geometry, build, merge test and teardown
+// (the registry names caches: registry/registry_api.cpp), tunables, shrink.
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
@@ -8,10 +9,10 @@
 #include <rte_memory.h>
 #include <rte_memzone.h>
 #include <rte_eal.h>
+#include "cache/cache_create.hpp"
 #include "cache/cache_fast.hpp"
 #include "common/log.hpp"
 #include "slab/slot_layout.hpp"
-#include "registry/registry.hpp"
 
 namespace slubq {
 
@@ -167,42 +168,6 @@ bool same_layout(const geometry &a, const geometry &b)
 	       a.meta_size == b.meta_size && a.layout == b.layout;
 }
 
-// A registered anonymous cache this anonymous request may share (registry locked).
-slubq_cache *find_mergeable(registry *r, const slubq_cache_params *p, const geometry &g)
-{
-	if (!mergeable_request(p))
-		return nullptr;
-	for (auto &e : r->entries) {
-		if (!e.used || e.alias || !e.anonymous || e.pinned)
-			continue;
-		slubq_cache *c = e.cache;
-		if ((c->flags & SLUBQ_F_NO_MERGE) || c->src.kind != SLUBQ_SOURCE_ELASTIC ||
-		    load_relaxed(c->src.limit) != 0 || load_relaxed(c->dbg.flags) != 0 ||
-		    load_relaxed(c->dbg.fail_every) != 0 || load_relaxed(c->dbg.fail_ppm) != 0)
-			continue;
-		if (same_layout(c->geo, g) && c->align == align_of(p) && ((c->flags ^ p->flags) & merge_same_flags) == 0 &&
-		    c->src.chunk_bytes == chunk_bytes_of(p, g) && std::memcmp(&c->topo, &r->topo, sizeof(topology)) == 0)
-			return c;
-	}
-	return nullptr;
-}
-
-registry_entry *free_entry(registry *r)
-{
-	for (auto &e : r->entries)
-		if (!e.used)
-			return &e;
-	return nullptr;
-}
-
-registry_entry *find_entry(registry *r, const char *name)
-{
-	for (auto &e : r->entries)
-		if (e.used && std::strncmp(e.name, name, SLUBQ_NAMESIZE) == 0)
-			return &e;
-	return nullptr;
-}
-
 void free_cache_memory(slubq_cache *c)
 {
 	for (unsigned lc = 0; lc < RTE_MAX_LCORE; lc++)
@@ -217,56 +182,6 @@ void free_cache_memory(slubq_cache *c)
 	}
 	c->magic = 0;
 	rte_memzone_free(c->mz);
-}
-
-slubq_cache *build(registry *r, const slubq_cache_params *p, const geometry &g, const char *name)
-{
-	char mzname[RTE_MEMZONE_NAMESIZE];
-	std::uint32_t id = r->next_id++;
-	std::snprintf(mzname, sizeof(mzname), "slubq_c%u", id);
-	const rte_memzone *mz = rte_memzone_reserve_aligned(mzname, sizeof(slubq_cache), SOCKET_ID_ANY, 0, cache_line);
-	if (mz == nullptr)
-		return nullptr;
-	auto *c = static_cast<slubq_cache *>(mz->addr);
-	std::memset(static_cast<void *>(c), 0, sizeof(*c));
-	c->mz = mz;
-	c->id = id;
-	std::snprintf(c->name, sizeof(c->name), "%s", name);
-	c->flags = p->flags;
-	c->refcnt = 1;
-	c->align = align_of(p);
-	c->obj_size_req = p->obj_size;
-	c->geo = g;
-	c->slab_mask = g.slab_mask;
-	c->topo = r->topo;
-	c->nr_sockets = c->topo.nr_sockets;
-	c->tune = tunables_of(p);
-	plock_init(c->tune_lock);
-	c->dbg.flags = p->flags & SLUBQ_F_DEBUG;
-	c->dbg.red_zone = g.obj_offset && !p->slot_size ? g.obj_offset : 0;
-	c->dbg.fail_seed = 0x9e3779b97f4a7c15ull ^ id;
-	c->dbg.poison_len = g.obj_size;
-	c->src.kind = p->source;
-	c->src.mz_flags = (p->flags & SLUBQ_F_DMA) ? RTE_MEMZONE_IOVA_CONTIG : 0;
-	c->src.chunk_bytes = chunk_bytes_of(p, g);
-	c->src.limit = p->mem_limit;
-	c->src.home_socket = p->socket_id;
-	c->fast_flags = c->nr_sockets > 1 ? std::uint32_t(FAST_CHECK_REMOTE) : 0u;
-	for (unsigned s = 0; s < c->nr_sockets; s++) {
-		int real = c->topo.real_socket[s];
-		if (p->source == SLUBQ_SOURCE_FIXED && p->socket_id != SOCKET_ID_ANY)
-			real = p->socket_id;
-		auto *nd = static_cast<node *>(rte_zmalloc_socket("slubq_node", sizeof(node), cache_line, real));
-		if (nd == nullptr)
-			nd = static_cast<node *>(rte_zmalloc("slubq_node", sizeof(node), cache_line));
-		c->nodes[s] = nd;
-		if (nd == nullptr || node_init(c, nd, s, real) < 0) {
-			free_cache_memory(c);
-			return fail_null<slubq_cache>(ENOMEM);
-		}
-	}
-	store_release(c->magic, cache_magic);
-	return c;
 }
 
 // An elastic chunk is a memzone aligned to its slab size. With hugepages
@@ -310,6 +225,101 @@ bool elastic_slab_unservable(const slubq_cache_params *p, const geometry &g)
 
 } // namespace
 
+int cache_check_params(const slubq_cache_params *p)
+{
+	return p == nullptr ? fail(EINVAL) : validate(p);
+}
+
+int cache_plan(const slubq_cache_params *p, const topology &t, geometry &g)
+{
+	// A fixed source deals its slabs round-robin to the logical sockets
+	// of its memory: a pool is cut into at least that many (fixed.cpp).
+	if (cache_geometry(g, p, p->source == SLUBQ_SOURCE_FIXED ? fixed_spread(t, p->socket_id) : 1) < 0) {
+		SLUBQ_LOG(ERR, "cache %s: no slab layout for %u-byte objects (align %u, slab %u)",
+			  anonymous(p) ? "(anonymous)" : p->name, p->obj_size, p->align, p->slab_size);
+		return fail(EINVAL);
+	}
+	if (elastic_slab_unservable(p, g))
+		return fail(EINVAL);
+	return 0;
+}
+
+bool cache_mergeable(const slubq_cache *c, const slubq_cache_params *p, const geometry &g, const topology &t)
+{
+	if (!mergeable_request(p))
+		return false;
+	if ((c->flags & SLUBQ_F_NO_MERGE) || c->src.kind != SLUBQ_SOURCE_ELASTIC ||
+	    load_relaxed(c->src.limit) != 0 || load_relaxed(c->dbg.flags) != 0 ||
+	    load_relaxed(c->dbg.fail_every) != 0 || load_relaxed(c->dbg.fail_ppm) != 0)
+		return false;
+	return same_layout(c->geo, g) && c->align == align_of(p) && ((c->flags ^ p->flags) & merge_same_flags) == 0 &&
+	       c->src.chunk_bytes == chunk_bytes_of(p, g) && std::memcmp(&c->topo, &t, sizeof(topology)) == 0;
+}
+
+slubq_cache *cache_build(const slubq_cache_params *p, const geometry &g, const char *name, const topology &topo,
+			 std::uint32_t id)
+{
+	char mzname[RTE_MEMZONE_NAMESIZE];
+	std::snprintf(mzname, sizeof(mzname), "slubq_c%u", id);
+	const rte_memzone *mz = rte_memzone_reserve_aligned(mzname, sizeof(slubq_cache), SOCKET_ID_ANY, 0, cache_line);
+	if (mz == nullptr)
+		return nullptr;
+	auto *c = static_cast<slubq_cache *>(mz->addr);
+	std::memset(static_cast<void *>(c), 0, sizeof(*c));
+	c->mz = mz;
+	c->id = id;
+	std::snprintf(c->name, sizeof(c->name), "%s", name);
+	c->flags = p->flags;
+	c->refcnt = 1;
+	c->align = align_of(p);
+	c->obj_size_req = p->obj_size;
+	c->geo = g;
+	c->slab_mask = g.slab_mask;
+	c->topo = topo;
+	c->nr_sockets = c->topo.nr_sockets;
+	c->tune = tunables_of(p);
+	plock_init(c->tune_lock);
+	c->dbg.flags = p->flags & SLUBQ_F_DEBUG;
+	c->dbg.red_zone = g.obj_offset && !p->slot_size ? g.obj_offset : 0;
+	c->dbg.fail_seed = 0x9e3779b97f4a7c15ull ^ id;
+	c->dbg.poison_len = g.obj_size;
+	c->src.kind = p->source;
+	c->src.mz_flags = (p->flags & SLUBQ_F_DMA) ? RTE_MEMZONE_IOVA_CONTIG : 0;
+	c->src.chunk_bytes = chunk_bytes_of(p, g);
+	c->src.limit = p->mem_limit;
+	c->src.home_socket = p->socket_id;
+	c->fast_flags = c->nr_sockets > 1 ? std::uint32_t(FAST_CHECK_REMOTE) : 0u;
+	for (unsigned s = 0; s < c->nr_sockets; s++) {
+		int real = c->topo.real_socket[s];
+		if (p->source == SLUBQ_SOURCE_FIXED && p->socket_id != SOCKET_ID_ANY)
+			real = p->socket_id;
+		auto *nd = static_cast<node *>(rte_zmalloc_socket("slubq_node", sizeof(node), cache_line, real));
+		if (nd == nullptr)
+			nd = static_cast<node *>(rte_zmalloc("slubq_node", sizeof(node), cache_line));
+		c->nodes[s] = nd;
+		if (nd == nullptr || node_init(c, nd, s, real) < 0) {
+			free_cache_memory(c);
+			return fail_null<slubq_cache>(ENOMEM);
+		}
+	}
+	store_release(c->magic, cache_magic);
+	return c;
+}
+
+int cache_teardown(slubq_cache *c)
+{
+	// Objects still in queues are free; only objects held by users leak.
+	std::uint64_t total = slubq_cache_total(c), avail = slubq_cache_available(c);
+	int rc = 0;
+	if (avail != total) {
+		SLUBQ_LOG(WARNING, "cache %s destroyed with %" PRIu64 " of %" PRIu64 " objects in use", c->name,
+			  total - avail, total);
+		rc = fail(EBUSY);
+	}
+	free_cache_memory(c);
+	return rc;
+}
+
 } // namespace slubq
 
 using namespace slubq;
@@ -322,129 +332,6 @@ void slubq_cache_params_init(struct slubq_cache_params *p)
 	p->align = 8;
 	p->source = SLUBQ_SOURCE_ELASTIC;
 	p->socket_id = SOCKET_ID_ANY;
-}
-
-struct slubq_cache *slubq_cache_create(const struct slubq_cache_params *p)
-{
-	if (p == nullptr)
-		return fail_null<slubq_cache>(EINVAL);
-	if (validate(p) < 0)
-		return nullptr;
-	registry *r = registry_get();
-	if (r == nullptr)
-		return nullptr;
-	// A fixed source deals its slabs round-robin to the logical sockets
-	// of its memory: a pool is cut into at least that many (fixed.cpp).
-	geometry g;
-	if (cache_geometry(g, p, p->source == SLUBQ_SOURCE_FIXED ? fixed_spread(r->topo, p->socket_id) : 1) < 0) {
-		SLUBQ_LOG(ERR, "cache %s: no slab layout for %u-byte objects (align %u, slab %u)",
-			  anonymous(p) ? "(anonymous)" : p->name, p->obj_size, p->align, p->slab_size);
-		return fail_null<slubq_cache>(EINVAL);
-	}
-	if (elastic_slab_unservable(p, g))
-		return fail_null<slubq_cache>(EINVAL);
-	(void)plock_acquire(r->lock);
-	slubq_cache *c = nullptr;
-	int err = 0;
-	char name[SLUBQ_NAMESIZE];
-	registry_entry *e = free_entry(r);
-	if (e == nullptr) {
-		err = ENOSPC;
-	} else if (!anonymous(p) && find_entry(r, p->name) != nullptr) {
-		err = EEXIST;
-	} else if (anonymous(p) && (c = find_mergeable(r, p, g)) != nullptr) {
-		// Merge: a new name for the same cache.
-		std::snprintf(name, sizeof(name), "anon-%u-%u", p->obj_size, r->next_id++);
-		std::snprintf(e->name, sizeof(e->name), "%s", name);
-		e->cache = c;
-		e->alias = 1;
-		e->anonymous = 1;
-		e->pinned = 0;
-		e->used = 1;
-		c->refcnt++;
-		SLUBQ_LOG(DEBUG, "cache %s merged into %s", name, c->name);
-	} else {
-		if (anonymous(p))
-			std::snprintf(name, sizeof(name), "anon-%u-%u", p->obj_size, r->next_id);
-		else
-			std::snprintf(name, sizeof(name), "%s", p->name);
-		c = build(r, p, g, name);
-		if (c == nullptr) {
-			err = rte_errno ? rte_errno : ENOMEM;
-		} else {
-			std::snprintf(e->name, sizeof(e->name), "%s", name);
-			e->cache = c;
-			e->alias = 0;
-			e->anonymous = anonymous(p);
-			e->pinned = 0;
-			e->used = 1;
-		}
-	}
-	plock_release(r->lock);
-	if (err) {
-		if (err == EEXIST)
-			SLUBQ_LOG(ERR, "cache %s already exists", p->name);
-		return fail_null<slubq_cache>(err);
-	}
-	SLUBQ_LOG(DEBUG, "cache %s: %u-byte objects, stride %u, slab %" PRIu64 " B x %u objects, %u socket(s)",
-		  c->name, p->obj_size, c->geo.stride, c->geo.slab_size, c->geo.objs_per_slab, c->nr_sockets);
-	return c;
-}
-
-struct slubq_cache *slubq_cache_lookup(const char *name)
-{
-	if (name == nullptr)
-		return fail_null<slubq_cache>(EINVAL);
-	registry *r = registry_get();
-	if (r == nullptr)
-		return nullptr;
-	(void)plock_acquire(r->lock);
-	registry_entry *e = find_entry(r, name);
-	slubq_cache *c = e ? e->cache : nullptr;
-	plock_release(r->lock);
-	return c ? c : fail_null<slubq_cache>(ENOENT);
-}
-
-int slubq_cache_destroy(struct slubq_cache *c)
-{
-	if (c == nullptr || c->magic != cache_magic)
-		return fail(EINVAL);
-	registry *r = registry_get();
-	if (r == nullptr)
-		return -rte_errno;
-	(void)plock_acquire(r->lock);
-	// Drop one name: an alias if there is one, else the cache's own.
-	registry_entry *own = nullptr, *alias = nullptr;
-	for (auto &e : r->entries) {
-		if (!e.used || e.cache != c)
-			continue;
-		if (e.alias) alias = &e; else own = &e;
-	}
-	if (alias != nullptr) {
-		alias->used = 0;
-		c->refcnt--;
-		plock_release(r->lock);
-		return 0;
-	}
-	if (own != nullptr && own->pinned) {
-		plock_release(r->lock);
-		SLUBQ_LOG(ERR, "cache %s belongs to slubq_malloc and cannot be destroyed", c->name);
-		return fail(EPERM);
-	}
-	if (own != nullptr)
-		own->used = 0;
-	c->refcnt = 0;
-	plock_release(r->lock);
-	// Objects still in queues are free; only objects held by users leak.
-	std::uint64_t total = slubq_cache_total(c), avail = slubq_cache_available(c);
-	int rc = 0;
-	if (avail != total) {
-		SLUBQ_LOG(WARNING, "cache %s destroyed with %" PRIu64 " of %" PRIu64 " objects in use", c->name,
-			  total - avail, total);
-		rc = fail(EBUSY);
-	}
-	free_cache_memory(c);
-	return rc;
 }
 
 const char *slubq_cache_name(const struct slubq_cache *c) { return c ? c->name : nullptr; }
