@@ -14,6 +14,7 @@
 #include "source/source.hpp"
 #include "source/spans.hpp"
 #include "node/node.hpp"
+#include "slab/object_checker.hpp"
 #include "queue/lcore_queue.hpp"
 
 namespace slubq {
@@ -124,64 +125,6 @@ void queue_to_node(slubq_cache *c, lcore_queue *q, std::uint32_t k);
 // its array leaves the queue whole (owner only).
 void queue_drop_bad(slubq_cache *c, lcore_queue *q);
 
-// Why a pointer is not an object of c (NULL, outside c's memory — another
-// cache's object is —, not the start of a slot: interior, a slab header,
-// past a short slab's last slot), or nullptr when it is one; for pointers
-// the fast path queued without looking, when they leave the queue
-// (cache/cache_slow.cpp). The memory ranges recorded for c
-// (source/spans.hpp) say where its slabs are, so a pointer is checked by
-// arithmetic: in a range (the last few ranges found are remembered), then
-// the start of a slot (a multiply by the stride's reciprocal). Nothing at
-// the pointer is read — that may be unmapped, and a slab header the
-// freeing lcore's cache does not hold costs more than the check. Only the
-// last slab of a range may be short (a chunk's tail): its slot count is
-// read once per range. When the table has overflowed, the slab header is
-// checked instead.
-inline constexpr const char *why_not_slot = "pointer is not the start of an object (interior or misaligned)";
-
-struct object_checker {
-	struct range {
-		std::uintptr_t lo, hi;  // a recorded range
-		std::uintptr_t tail;    // its last slab
-		std::uint32_t tail_slots; // UINT32_MAX: not read yet
-	};
-	static constexpr unsigned ways = 4;
-	const slubq_cache *c;
-	const geometry g;       // a copy: kept in registers over a run
-	// known[0]: the range used last (empty at first); known[1..nknown):
-	// others seen. Not zero-filled as a whole: a 128-byte fill right before
-	// the first reads of it stalled them (store forwarding), per call.
-	range known[ways];
-	unsigned nknown = 1;
-	unsigned next = 1;
-
-	explicit object_checker(const slubq_cache *cache) : c(cache), g(cache->geo)
-	{
-		known[0].lo = known[0].hi = 0;
-	}
-	// Inline: a pointer into the range used last (a flush holds runs of one chunk).
-	SLUBQ_FAST const char *problem(const void *obj)
-	{
-		const std::uintptr_t s = reinterpret_cast<std::uintptr_t>(obj) & g.slab_mask;
-		range &k = known[0];
-		if (SLUBQ_LIKELY(s - k.lo < k.hi - k.lo)) {
-			const std::uint32_t slots = s == k.tail ? tail_slots(known[0]) : g.objs_per_slab;
-			return SLUBQ_LIKELY(slot_index(g, s, slots, obj) != UINT32_MAX) ? nullptr : why_not_slot;
-		}
-		return problem_slow(obj);
-	}
-	const char *problem_slow(const void *obj);
-	// The short slab's slot count, read from its header the first time a
-	// pointer falls in it (a header no lcore touches: a cache miss that
-	// most checks need not pay).
-	static std::uint32_t tail_slots(range &k)
-	{
-		if (SLUBQ_UNLIKELY(k.tail_slots == UINT32_MAX))
-			k.tail_slots = reinterpret_cast<const slab *>(k.tail)->nr_objs;
-		return k.tail_slots;
-	}
-};
-
 // Empty the lcore queues of every lcore, of any process, that is not inside
 // an operation on this cache (cache/cache_reclaim.cpp). Returns objects
 // moved to their nodes.
@@ -211,5 +154,13 @@ void alien_buffers_free(slubq_cache *c);
 
 // Report a problem found in the object path (counted in dbg.errors).
 void report_bad_object(slubq_cache *c, const void *obj, const char *what, const char *why);
+
+// c's nodes as the node layer takes them (node/node.hpp).
+inline node_set nodes_of(slubq_cache *c)
+{
+	return node_set{c, c->name, c->geo, c->spans, c->nodes, c->nr_sockets, report_bad_object};
+}
+// A checker of pointers freed into c (slab/object_checker.hpp).
+inline object_checker checker_of(const slubq_cache *c) { return object_checker(c->geo, c->spans, c); }
 
 } // namespace slubq

@@ -11,6 +11,7 @@
 #include <rte_eal.h>
 #include "cache/cache_create.hpp"
 #include "cache/cache_fast.hpp"
+#include "cache/cache_source.hpp"
 #include "common/log.hpp"
 #include "slab/slot_layout.hpp"
 
@@ -177,7 +178,7 @@ void free_cache_memory(slubq_cache *c)
 		if (c->nodes[s] == nullptr)
 			continue;
 		elastic_release_all(c, c->nodes[s]);
-		node_fini(c, c->nodes[s]);
+		node_fini(c->nodes[s], c->nr_sockets);
 		rte_free(c->nodes[s]);
 	}
 	c->magic = 0;
@@ -233,7 +234,7 @@ int cache_check_params(const slubq_cache_params *p)
 int cache_plan(const slubq_cache_params *p, const topology &t, geometry &g)
 {
 	// A fixed source deals its slabs round-robin to the logical sockets
-	// of its memory: a pool is cut into at least that many (fixed.cpp).
+	// of its memory: a pool is cut into at least that many (cache_fixed.cpp).
 	if (cache_geometry(g, p, p->source == SLUBQ_SOURCE_FIXED ? fixed_spread(t, p->socket_id) : 1) < 0) {
 		SLUBQ_LOG(ERR, "cache %s: no slab layout for %u-byte objects (align %u, slab %u)",
 			  anonymous(p) ? "(anonymous)" : p->name, p->obj_size, p->align, p->slab_size);
@@ -297,7 +298,8 @@ slubq_cache *cache_build(const slubq_cache_params *p, const geometry &g, const c
 		if (nd == nullptr)
 			nd = static_cast<node *>(rte_zmalloc("slubq_node", sizeof(node), cache_line));
 		c->nodes[s] = nd;
-		if (nd == nullptr || node_init(c, nd, s, real) < 0) {
+		if (nd == nullptr || node_init(nd, s, real, c->nr_sockets, c->tune.shared_size, c->tune.queue_size,
+					       c->tune.alien_size) < 0) {
 			free_cache_memory(c);
 			return fail_null<slubq_cache>(ENOMEM);
 		}
@@ -394,7 +396,7 @@ int resize_stack(slubq_cache *c, plock *lock, node *guarded, obj_stack &st, std:
 		if (plock_acquire(*lock)) {
 			// Taken over from a dead process: repair what the lock guards.
 			if (guarded != nullptr)
-				node_repair(c, guarded);
+				node_repair(nodes_of(c), guarded);
 			else
 				stack_repair(st);
 		}
@@ -426,14 +428,14 @@ int resize_stack(slubq_cache *c, plock *lock, node *guarded, obj_stack &st, std:
 
 void spill_to_slabs(slubq_cache *c, void *arg, void *const *objs, std::uint32_t n)
 {
-	node_put_slabs(c, static_cast<node *>(arg), objs, n); // node lock held
+	node_put_slabs(nodes_of(c), static_cast<node *>(arg), objs, n); // node lock held
 }
 
 void spill_home(slubq_cache *c, void *arg, void *const *objs, std::uint32_t n)
 {
 	node *home = static_cast<node *>(arg); // alien lock held, node lock next: allowed order
-	node_lock(c, home);
-	node_put(c, home, objs, n);
+	node_lock(nodes_of(c), home);
+	node_put(nodes_of(c), home, objs, n);
 	home->stats.alien_received += n;
 	node_unlock(home);
 }
@@ -469,9 +471,9 @@ int slubq_cache_set(struct slubq_cache *c, enum slubq_tunable key, uint64_t valu
 			node *nd = c->nodes[s];
 			rc = resize_stack(c, &nd->lock, nd, nd->shared, std::uint32_t(value), nd->real_socket, spill_to_slabs, nd);
 			// Magazines count against the shared size: over it, into the slabs.
-			node_lock(c, nd);
+			node_lock(nodes_of(c), nd);
 			if (node_queued(nd) > value)
-				depot_to_slabs(c, nd);
+				depot_to_slabs(nodes_of(c), nd);
 			node_unlock(nd);
 		}
 		break;
@@ -520,13 +522,13 @@ int64_t slubq_cache_shrink(struct slubq_cache *c)
 	reclaim_queues(c);
 	std::int64_t freed = 0;
 	for (unsigned s = 0; s < c->nr_sockets; s++)
-		alien_drain_to(c, s);
+		alien_drain_to(nodes_of(c), s);
 	for (unsigned s = 0; s < c->nr_sockets; s++) {
 		node *nd = c->nodes[s];
-		node_lock(c, nd);
-		node_put_slabs(c, nd, nd->shared.objs, nd->shared.count);
+		node_lock(nodes_of(c), nd);
+		node_put_slabs(nodes_of(c), nd, nd->shared.objs, nd->shared.count);
 		nd->shared.count = 0;
-		depot_to_slabs(c, nd);
+		depot_to_slabs(nodes_of(c), nd);
 		node_unlock(nd);
 		freed += std::int64_t(elastic_release(c, nd));
 	}

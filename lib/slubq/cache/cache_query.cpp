@@ -3,6 +3,7 @@
 // Also the exported C entry points of the object paths.
 #include <cstring>
 #include "cache/cache_fast.hpp"
+#include "cache/cache_source.hpp"
 #include "common/log.hpp"
 
 using namespace slubq;

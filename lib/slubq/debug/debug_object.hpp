@@ -91,7 +91,7 @@ inline bool in_some_slab(const slubq_cache *c, const void *obj)
 	if (s == nullptr)
 		return false;
 	const bool readable = in_eal_memory(s) || (c->src.kind != SLUBQ_SOURCE_ELASTIC &&
-						   spans_may_hold(c, reinterpret_cast<std::uintptr_t>(s)));
+						   spans_may_hold(c->spans, reinterpret_cast<std::uintptr_t>(s)));
 	return readable && s->magic == slab_magic;
 }
 

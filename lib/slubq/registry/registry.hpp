@@ -52,8 +52,6 @@ int registry_pin(slubq_cache *c);
 // create, destroy, walk). NULL (-ENOENT, nothing held) when there is none.
 slubq_cache *registry_hold(const char *name);
 void registry_unhold();
-// Free empty elastic chunks of every cache but `except` (memory pressure).
-// Returns the bytes given back.
-std::uint64_t registry_reclaim(const slubq_cache *except);
+// registry_reclaim (memory pressure) is declared by its caller: cache/cache_source.hpp.
 
 } // namespace slubq
