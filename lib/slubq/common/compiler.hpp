@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// Attributes that mark which side of the fast path a function is on.
+// Layer 0 (common/, below every other): attributes that mark which side of
+// the fast path a function is on.
 #pragma once
 
 #include <cstdint>

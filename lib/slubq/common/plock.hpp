@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// A spinlock in shared memory that knows its holder: the lock word is the
-// holder's process id. A waiter that spins for long checks whether that
-// process still lives; when it is gone (exited or killed while holding the
-// lock) the waiter takes the lock over and is told so, so the layer that
-// owns the lock can repair what it guarded. Nobody spins forever on a dead
-// process. Threads of one process exclude each other as with any spinlock.
+// Layer 0: a spinlock in shared memory that knows its holder: the lock word
+// is the holder's process id. A waiter that spins for long checks whether
+// that process still lives; when it is gone (exited or killed while holding
+// the lock) the waiter takes the lock over and is told so, so the layer
+// that owns the lock can repair what it guarded. Nobody spins forever on a
+// dead process. Threads of one process exclude each other as with any
+// spinlock.
 #pragma once
 
 #include <cstdint>

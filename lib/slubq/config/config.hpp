@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// The configuration layer's C++ interface (the C API in slubq_config.h is
-// a thin wrapper). Loading needs no EAL: with the EAL up, a "real"
-// topology is the EAL's, else hwloc's.
+// Layer 9, the top: the configuration layer's C++ interface (the C API in
+// slubq_config.h is a thin wrapper). Loading needs no EAL: with the EAL up,
+// a "real" topology is the EAL's, else hwloc's.
 #pragma once
 
 #include <cstdint>

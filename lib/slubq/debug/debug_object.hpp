@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// One object as the debug checks see it: its slab, slot index, debug record
-// and red zones, and the byte checks shared by the alloc/free paths and
-// verify. Internal to lib/slubq/debug.
+// Layer 8 (beside telemetry/ and malloc/): one object as the debug checks
+// see it: its slab, slot index, debug record and red zones, and the byte
+// checks shared by the alloc/free paths and verify. Internal to
+// lib/slubq/debug.
 #pragma once
 
 #include <cstddef>

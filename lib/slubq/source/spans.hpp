@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// Layer 2: the address ranges of a cache's slab memory: a fixed source's populated
-// chunks, an elastic source's memzones. A pointer handed to free can then
-// be tested for membership before anything at its slab address is read
-// (a foreign pointer's would-be slab header may be unmapped).
+// Layer 2: the address ranges of a cache's slab memory: a fixed source's
+// populated chunks, an elastic source's memzones. A pointer handed to free
+// can then be tested for membership before anything at its slab address is
+// read (a foreign pointer's would-be slab header may be unmapped).
 //
 // Readers take no lock: the table has two copies; a writer (populate,
 // grow, release; serialised by `lock`) fills the copy readers are not
