@@ -86,8 +86,8 @@ int elastic_grow(slubq_cache *c, node *nd)
 	}
 	auto *base = static_cast<char *>(mz->addr);
 	// Known as ours before any of its objects can exist (frees check it).
-	(void)spans_add(c->spans, c->name, reinterpret_cast<std::uintptr_t>(base), reinterpret_cast<std::uintptr_t>(base) + bytes,
-			true, nullptr);
+	const auto lo = reinterpret_cast<std::uintptr_t>(base);
+	(void)spans_add(c->spans, c->name, lo, lo + bytes, true, nullptr);
 	ch->next = ch->prev = nullptr;
 	ch->mz = mz;
 	ch->nr_slabs = std::uint32_t(bytes >> c->geo.slab_shift);

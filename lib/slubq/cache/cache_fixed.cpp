@@ -29,7 +29,7 @@ unsigned spread_targets(const slubq_cache *c, unsigned *out)
 // into for at most limit objects; p when none. A last slab cut short by
 // the limit ends after its last slot: a chunk populated next to it later
 // does not merge with its range, so it stays the last slab of its range,
-// whose slot count object checks read (cache/cache_slow.cpp).
+// whose slot count object checks read (slab/object_checker.hpp).
 std::uintptr_t slabs_end(const geometry &g, std::uintptr_t p, std::uintptr_t hi, unsigned limit)
 {
 	std::uintptr_t end = p;
