@@ -8,7 +8,7 @@
 #include <rte_memory.h>
 #include <rte_memzone.h>
 #include <rte_eal.h>
-#include "cache/cache_fast.hpp"
+#include "cache/cache.hpp"
 #include "common/log.hpp"
 #include "debug/debug_layout.hpp"
 #include "registry/registry.hpp"

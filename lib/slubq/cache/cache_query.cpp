@@ -3,7 +3,7 @@
 // Also the exported C entry points of the object paths.
 #include <cstring>
 #include <vector>
-#include "cache/cache_fast.hpp"
+#include "cache/cache.hpp"
 #include "common/log.hpp"
 #include "registry/registry.hpp"
 
