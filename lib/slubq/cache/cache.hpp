@@ -16,15 +16,11 @@
 #include "node/node.hpp"
 #include "slab/object_checker.hpp"
 #include "queue/lcore_queue.hpp"
+#include "slubq_fast.hpp"
 
 namespace slubq {
 
 constexpr std::uint32_t cache_magic = 0x5100bcac;
-
-enum fast_flags : std::uint32_t {
-	// Frees must check each object's home socket (more than one node).
-	FAST_CHECK_REMOTE = 1u << 0,
-};
 
 // Remote objects freed by one lcore, an array per home socket, owner only
 // (no lock: the reclaim protocol covers them with the lcore's queue). An
@@ -65,13 +61,10 @@ struct debug_state {
 
 } // namespace slubq
 
-struct alignas(slubq::cache_line) slubq_cache {
-	// --- line read by every fast path ---
-	std::uint32_t fast_flags;
-	std::uint32_t magic;
-	std::uintptr_t slab_mask;
-	std::uint64_t pad_hot[6];
-
+// The front (the fast path's line and the lcore queues, slubq_fast.hpp) is
+// a base so that the engine names its fields as its own; the fast path
+// finds it at offset 0 (a single non-virtual base, no vtable).
+struct alignas(slubq::cache_line) slubq_cache : slubq::cache_front {
 	// --- slow paths ---
 	char name[SLUBQ_NAMESIZE];
 	std::uint32_t id;
@@ -92,12 +85,14 @@ struct alignas(slubq::cache_line) slubq_cache {
 	const rte_memzone *mz;       // memzone holding this descriptor
 	slubq::node *nodes[SLUBQ_MAX_SOCKETS];
 	slubq::lcore_stats stats[RTE_MAX_LCORE];
-	slubq::lcore_queue queues[RTE_MAX_LCORE];
 	slubq::lcore_alien aliens[RTE_MAX_LCORE];
 	slubq::span_table spans;     // where this cache's slabs are (source/spans.hpp)
 };
-static_assert(std::is_standard_layout_v<slubq_cache>);
-static_assert(offsetof(slubq_cache, name) == slubq::cache_line, "hot fields alone in the first line");
+static_assert(std::is_base_of_v<slubq::cache_front, slubq_cache> && !std::is_polymorphic_v<slubq_cache>,
+	      "the fast path reads a cache_front at the descriptor's address");
+static_assert(std::is_trivially_copyable_v<slubq_cache>, "plain data in hugepage memory");
+static_assert(offsetof(slubq::slab, socket) == slubq::slab_socket_offset &&
+	      std::is_same_v<decltype(slubq::slab::socket), std::uint16_t>, "the remote check's load");
 
 namespace slubq {
 
@@ -109,9 +104,8 @@ int cache_geometry(geometry &g, const slubq_cache_params *p, unsigned spread = 1
 // socket_id deals its slabs to (all of them for SOCKET_ID_ANY), at least 1.
 unsigned fixed_spread(const topology &t, int socket_id);
 
-// --- slow paths (cache/cache_slow.cpp) ---
-int alloc_slow(slubq_cache *c, lcore_queue *q, void **objs, std::uint32_t n);
-void free_slow(slubq_cache *c, lcore_queue *q, void *const *objs, std::uint32_t n);
+// --- slow paths (cache/cache_slow.cpp; alloc_slow and free_slow, which the
+// inline fast path calls, are declared in slubq_fast.hpp) ---
 // Without an lcore queue: straight to the node of `socket`, under its lock.
 int alloc_locked(slubq_cache *c, unsigned socket, void **objs, std::uint32_t n);
 void free_locked(slubq_cache *c, unsigned socket, void *const *objs, std::uint32_t n);

@@ -9,8 +9,8 @@
 #include <rte_memory.h>
 #include <rte_memzone.h>
 #include <rte_eal.h>
+#include "cache/cache.hpp"
 #include "cache/cache_create.hpp"
-#include "cache/cache_fast.hpp"
 #include "cache/cache_source.hpp"
 #include "common/log.hpp"
 #include "slab/slot_layout.hpp"

@@ -2,7 +2,8 @@
 // Reading a cache: exact counts, statistics, snapshots.
 // Also the exported C entry points of the object paths.
 #include <cstring>
-#include "cache/cache_fast.hpp"
+#include <vector>
+#include "cache/cache.hpp"
 #include "cache/cache_source.hpp"
 #include "common/log.hpp"
 

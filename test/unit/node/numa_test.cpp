@@ -8,6 +8,7 @@
 #include <rte_malloc.h>
 #include "eal_env.hpp"
 #include "slubq.hpp"
+#include "cache/cache.hpp"
 
 namespace {
 

@@ -16,6 +16,7 @@
 #include "eal_env.hpp"
 #include "fixed_cache.hpp"
 #include "slubq.hpp"
+#include "cache/cache.hpp"
 
 namespace {
 

@@ -9,6 +9,7 @@
 #include <rte_lcore.h>
 #include "eal_env.hpp"
 #include "slubq.hpp"
+#include "cache/cache.hpp"
 
 namespace {
 
