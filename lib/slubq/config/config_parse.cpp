@@ -15,18 +15,9 @@
 #include <rte_mempool.h>
 #include "cache/cache.hpp"
 #include "config/config.hpp"
+#include "debug/slubq_debug.h"
 
 namespace slubq::config {
-
-std::uint32_t auto_batch(std::uint32_t queue_size)
-{
-	return std::max<std::uint32_t>(queue_size / 2, 1);
-}
-
-std::uint32_t auto_shared(std::uint32_t queue_size)
-{
-	return std::min<std::uint32_t>(2 * std::max<std::uint32_t>(queue_size, 64), SLUBQ_MAX_QUEUE);
-}
 
 namespace {
 
@@ -188,9 +179,9 @@ void check_batch(fields &f, const tunables &t, const tunable_origin &o)
 void resolve_auto(tunables &t)
 {
 	if (t.batch == 0 && t.queue_size != 0)
-		t.batch = auto_batch(t.queue_size);
+		t.batch = slubq_auto_batch(t.queue_size);
 	if (t.shared_size == UINT32_MAX)
-		t.shared_size = auto_shared(t.queue_size);
+		t.shared_size = slubq_auto_shared(t.queue_size);
 }
 
 bool valid_name(const std::string &s, const char *extra)
