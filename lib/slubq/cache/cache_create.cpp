@@ -562,7 +562,7 @@ int slubq_cache_set(struct slubq_cache *c, enum slubq_tunable key, uint64_t valu
 		if (value > SLUBQ_MAX_QUEUE) { rc = fail(EINVAL); break; }
 		store_relaxed(c->tune.queue_size, std::uint32_t(value));
 		if (c->tune.batch > value || c->tune.batch == 0)
-			store_relaxed(c->tune.batch, std::max<std::uint32_t>(std::uint32_t(value) / 2, 1));
+			store_relaxed(c->tune.batch, slubq_auto_batch(std::uint32_t(value)));
 		request_pickup(c);
 		break;
 	case SLUBQ_TUNE_BATCH:
