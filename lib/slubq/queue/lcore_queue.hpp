@@ -27,6 +27,7 @@
 #pragma once
 
 #include <cstdint>
+#include "common/assert.hpp"
 #include "common/compiler.hpp"
 
 namespace slubq {
@@ -70,6 +71,7 @@ static_assert(sizeof(lcore_stats) == cache_line);
 // Pop n objects, hottest first (caller checked n <= count).
 SLUBQ_FAST void queue_pop(lcore_queue *q, void **objs, std::uint32_t n)
 {
+	SLUBQ_ASSERT(n <= q->count);
 	void **src = q->objs + q->count;
 	for (std::uint32_t i = 0; i < n; i++)
 		objs[i] = *--src;
@@ -79,6 +81,7 @@ SLUBQ_FAST void queue_pop(lcore_queue *q, void **objs, std::uint32_t n)
 // Push n objects (caller checked room).
 SLUBQ_FAST void queue_push(lcore_queue *q, void *const *objs, std::uint32_t n)
 {
+	SLUBQ_ASSERT(q->count + n <= q->capacity);
 	void **dst = q->objs + q->count;
 	for (std::uint32_t i = 0; i < n; i++)
 		dst[i] = objs[i];
