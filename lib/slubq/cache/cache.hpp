@@ -76,7 +76,7 @@ struct alignas(slubq::cache_line) slubq_cache : slubq::cache_front {
 	slubq::geometry geo;
 	slubq::source_state src;
 	slubq::topology topo;        // snapshot taken at creation
-	slubq::plock tune_lock;
+	slubq::plock tune_lock;      // after the registry lock (order: common/plock.hpp)
 	std::uint32_t tune_gen;      // bumped on every tunable change or drain request
 	std::uint32_t drain_gen;     // bumped by shrink: lcores empty their queues
 	std::uint32_t pad_tune;
