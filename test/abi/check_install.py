@@ -36,6 +36,7 @@ CXX_EXPORTS = {
     "slubq::cache_geometry(slubq::geometry&, slubq_cache_params const*, unsigned int)",
     "slubq::geometry_bytes(slubq::geometry const&, unsigned long)",
     "slubq::topology_from_eal(slubq::topology&)",
+    "slubq::elastic_chunk_bytes(slubq_cache_params const*, slubq::geometry const&)",
 }
 PUBLIC_HEADERS = {
     "slubq.h", "slubq.hpp", "slubq_fast.hpp", "slubq_compiler.hpp", "slubq_build_config.h",
