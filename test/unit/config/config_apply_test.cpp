@@ -9,6 +9,7 @@
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 #include "config_test_util.hpp"
+#include "test_cache.hpp"
 
 namespace {
 
@@ -36,14 +37,10 @@ slubq_cache_info info_of(slubq_cache *c)
 // gives a cache whose parameters are left at 0.
 TEST(ConfigApply, DefaultsAreTheLibrarys)
 {
-	slubq_cache_params p;
-	slubq_cache_params_init(&p);
-	p.name = "cfg_lib_defaults";
-	p.obj_size = 100;
-	slubq_cache *lib = slubq_cache_create(&p);
+	auto lib = slubq_test::elastic_cache(slubq_test::elastic_params("cfg_lib_defaults", 100));
 	ASSERT_NE(lib, nullptr);
 	slubq_cache_info want = info_of(lib);
-	slubq_cache_destroy(lib);
+	lib.reset();
 
 	loaded l("caches:\n  - {name: cfg_defaults, obj_size: 100}\n  - {name: cfg_q100, obj_size: 100, queue_size: 100}\n"
 		 "  - {name: cfg_q16, obj_size: 100, queue_size: 16}\n");

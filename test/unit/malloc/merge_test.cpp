@@ -8,15 +8,15 @@
 #include <vector>
 #include <rte_errno.h>
 #include "slubq.hpp"
+#include "test_cache.hpp"
 
 namespace {
 
+using slubq_test::verify;
+
 slubq_cache_params anon(std::uint32_t size, std::uint32_t flags = 0, std::uint32_t align = 8)
 {
-	slubq_cache_params p;
-	slubq_cache_params_init(&p);
-	p.name = nullptr;
-	p.obj_size = size;
+	slubq_cache_params p = slubq_test::elastic_params(nullptr, size);
 	p.flags = flags;
 	p.align = align;
 	return p;
@@ -42,13 +42,6 @@ std::uint32_t refcnt(slubq_cache *c)
 	slubq_cache_info info;
 	EXPECT_EQ(slubq_cache_get_info(c, &info), 0);
 	return info.refcnt;
-}
-
-std::string verify(slubq_cache *c)
-{
-	char buf[4096];
-	int n = slubq_cache_verify(c, buf, sizeof(buf));
-	return n == 0 ? std::string() : std::to_string(n) + " problems:\n" + buf;
 }
 
 } // namespace

@@ -10,12 +10,11 @@
 #include <set>
 #include <vector>
 #include <gtest/gtest.h>
-#include <rte_launch.h>
 #include <rte_lcore.h>
-#include <rte_malloc.h>
 #include "eal_env.hpp"
-#include "fixed_cache.hpp"
+#include "lcore_job.hpp"
 #include "slubq.hpp"
+#include "test_cache.hpp"
 
 namespace {
 
@@ -31,25 +30,20 @@ struct job {
 	int rc = 0;
 };
 
-int run_job(void *arg)
+void run_job(job &j)
 {
-	auto *j = static_cast<job *>(arg);
-	j->got.resize(j->allocs);
-	for (std::uint32_t i = 0; i < j->allocs && j->rc == 0; i += burst)
-		j->rc = slubq::alloc(j->c, j->got.data() + i, std::min(burst, j->allocs - i));
-	for (std::size_t i = 0; i < j->to_free.size(); i += burst)
-		slubq::free(j->c, j->to_free.data() + i, std::uint32_t(std::min<std::size_t>(burst, j->to_free.size() - i)));
-	j->to_free.clear();
-	return 0;
+	j.got.resize(j.allocs);
+	for (std::uint32_t i = 0; i < j.allocs && j.rc == 0; i += burst)
+		j.rc = slubq::alloc(j.c, j.got.data() + i, std::min(burst, j.allocs - i));
+	for (std::size_t i = 0; i < j.to_free.size(); i += burst)
+		slubq::free(j.c, j.to_free.data() + i, std::uint32_t(std::min<std::size_t>(burst, j.to_free.size() - i)));
+	j.to_free.clear();
 }
 
 // Run jobs[i] on lcores[i], all at once, and wait for every one.
 void run_all(const std::vector<unsigned> &lcores, std::vector<job> &jobs)
 {
-	for (std::size_t i = 0; i < jobs.size(); i++)
-		ASSERT_EQ(rte_eal_remote_launch(run_job, &jobs[i], lcores[i]), 0);
-	for (std::size_t i = 0; i < jobs.size(); i++)
-		rte_eal_wait_lcore(lcores[i]);
+	slubq_test::on_lcores(lcores, [&](std::size_t i) { run_job(jobs[i]); });
 }
 
 std::uint64_t node_locks(const slubq_cache *c)
@@ -110,10 +104,8 @@ protected:
 	}
 	void TearDown() override
 	{
-		if (cache != nullptr)
-			slubq_cache_destroy(cache); // also after a failed ASSERT
+		cache.reset(); // also after a failed ASSERT
 		slubq_topology_reset();
-		rte_free(mem);
 	}
 	// Main lcore on socket 0, worker i on socket socket_of[i].
 	void simulate(unsigned sockets, const std::vector<int> &socket_of)
@@ -135,12 +127,11 @@ protected:
 	// TearDown (nullptr when it cannot be made).
 	slubq_cache *fixed(const char *name, std::uint32_t queue, std::uint32_t alien, std::uint32_t n)
 	{
-		cache = slubq_test::make_fixed(params(name, queue, alien), n, &mem);
+		cache = slubq_test::fixed_cache(params(name, queue, alien), n);
 		return cache;
 	}
 	std::vector<unsigned> workers;
-	slubq_cache *cache = nullptr;
-	void *mem = nullptr;
+	slubq_test::test_cache cache;
 };
 
 } // namespace
@@ -151,17 +142,10 @@ protected:
 TEST_F(Sockets, RemoteAllocationCachesInTheQueue)
 {
 	simulate(2, {1, 1, 1, 1});
-	slubq_cache_params p = params("t_sock_remote", 256, 64);
-	slubq_cache *c = slubq_cache_create(&p);
-	ASSERT_NE(c, nullptr);
-	cache = c;
 	const std::uint32_t n = 4096;
-	size_t min_chunk, align;
-	ssize_t len = slubq_cache_calc_mem_size(&p, n, 0, &min_chunk, &align);
-	ASSERT_GT(len, 0);
-	mem = rte_malloc(nullptr, size_t(len), align);
-	ASSERT_NE(mem, nullptr);
-	ASSERT_EQ(slubq_cache_populate(c, mem, RTE_BAD_IOVA, size_t(len), 0, n, nullptr, nullptr), int(n));
+	cache = slubq_test::fixed_cache(params("t_sock_remote", 256, 64), n, 0);
+	slubq_cache *c = cache;
+	ASSERT_NE(c, nullptr);
 	slubq_cache_info info;
 	ASSERT_EQ(slubq_cache_get_info(c, &info), 0);
 	ASSERT_EQ(info.nr_sockets, 2u);
@@ -346,9 +330,9 @@ TEST_F(Sockets, NodeLockCountersGrow)
 	simulate(2, {1, 1, 1, 1});
 	slubq_cache_params p = params("t_sock_locks", 64, 64);
 	p.source = SLUBQ_SOURCE_ELASTIC;
-	slubq_cache *c = slubq_cache_create(&p);
+	cache = slubq_test::elastic_cache(p);
+	slubq_cache *c = cache;
 	ASSERT_NE(c, nullptr);
-	cache = c;
 	slubq_cache_info before, after;
 	ASSERT_EQ(slubq_cache_get_info(c, &before), 0);
 	EXPECT_EQ(node_locks(c), node_lock_sum(c));
