@@ -311,26 +311,6 @@ TEST(Cache, WalkListsEveryCache)
 	EXPECT_TRUE(names.count("t_walk_b"));
 }
 
-TEST(PoolConfig, SetGetForget)
-{
-	slubq_pool_config cfg{};
-	EXPECT_EQ(slubq_pool_config_get("t_pool_none", &cfg), -ENOENT);
-	cfg.queue_size = 128;
-	cfg.batch = 32;
-	ASSERT_EQ(slubq_pool_config_set("t_pool", &cfg), 0);
-	slubq_pool_config out{};
-	ASSERT_EQ(slubq_pool_config_get("t_pool", &out), 0);
-	EXPECT_EQ(out.queue_size, 128u);
-	EXPECT_EQ(out.batch, 32u);
-	cfg.queue_size = 64;
-	ASSERT_EQ(slubq_pool_config_set("t_pool", &cfg), 0);
-	ASSERT_EQ(slubq_pool_config_get("t_pool", &out), 0);
-	EXPECT_EQ(out.queue_size, 64u);
-	ASSERT_EQ(slubq_pool_config_set("t_pool", nullptr), 0);
-	EXPECT_EQ(slubq_pool_config_get("t_pool", &out), -ENOENT);
-	EXPECT_EQ(slubq_pool_config_set("", &cfg), -EINVAL);
-}
-
 namespace {
 
 // On worker lcore `lcore`: n objects in bursts of 16 into objs.
