@@ -1,17 +1,27 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 // Caches for tests: parameters on either source, a fixed cache populated
-// with exactly n objects, verify's report, and test_cache, which destroys the cache it owns
+// with exactly n objects, their info and verify's report, and test_cache, which destroys the cache it owns
 // (and frees a fixed cache's memory) when it goes out of scope, also after
 // a failed ASSERT, so that its name is free for the next test.
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <utility>
 #include <rte_malloc.h>
 #include "slubq.h"
 
 namespace slubq_test {
+
+// c's info; all zero when slubq_cache_get_info refuses (the checks on it fail then).
+inline slubq_cache_info info_of(const slubq_cache *c)
+{
+	slubq_cache_info info;
+	if (slubq_cache_get_info(c, &info) != 0)
+		std::memset(&info, 0, sizeof(info));
+	return info;
+}
 
 // "" when slubq_cache_verify finds nothing, else its count and report.
 inline std::string verify(slubq_cache *c)

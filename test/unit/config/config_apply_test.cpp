@@ -13,6 +13,8 @@
 
 namespace {
 
+using slubq_test::info_of;
+
 struct loaded {
 	slubq_config *cfg = nullptr;
 	explicit loaded(const std::string &yaml)
@@ -22,14 +24,6 @@ struct loaded {
 	}
 	~loaded() { slubq_config_free(cfg); }
 };
-
-slubq_cache_info info_of(slubq_cache *c)
-{
-	slubq_cache_info i;
-	std::memset(&i, 0, sizeof(i));
-	EXPECT_EQ(slubq_cache_get_info(c, &i), 0);
-	return i;
-}
 
 } // namespace
 

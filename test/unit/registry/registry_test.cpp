@@ -19,6 +19,7 @@
 using namespace slubq;
 using slubq_test::elastic_cache;
 using slubq_test::elastic_params;
+using slubq_test::info_of;
 using slubq_test::verify;
 
 namespace {
@@ -53,13 +54,6 @@ slubq_test::test_cache queueless(const char *name)
 	if (c != nullptr && slubq_cache_set(c, SLUBQ_TUNE_SHARED_SIZE, 0) != 0)
 		c.reset();
 	return c;
-}
-
-std::uint64_t mem_bytes(slubq_cache *c)
-{
-	slubq_cache_info info;
-	EXPECT_EQ(slubq_cache_get_info(c, &info), 0);
-	return info.mem_bytes;
 }
 
 } // namespace
@@ -298,23 +292,23 @@ TEST(Registry, ReclaimTakesEmptyChunksOfOtherElasticCaches)
 		ASSERT_EQ(slubq_cache_alloc_bulk(c, objs.data(), unsigned(objs.size())), 0);
 		slubq_cache_free_bulk(c, objs.data(), unsigned(objs.size()));
 	}
-	const std::uint64_t asking_mem = mem_bytes(asking), other_mem = mem_bytes(other);
+	const std::uint64_t asking_mem = info_of(asking).mem_bytes, other_mem = info_of(other).mem_bytes;
 	ASSERT_GT(asking_mem, 0u);
 	ASSERT_GT(other_mem, 0u);
 
 	EXPECT_EQ(registry_reclaim(asking), other_mem);
-	EXPECT_EQ(mem_bytes(asking), asking_mem);
-	EXPECT_EQ(mem_bytes(other), 0u);
+	EXPECT_EQ(info_of(asking).mem_bytes, asking_mem);
+	EXPECT_EQ(info_of(other).mem_bytes, 0u);
 	EXPECT_EQ(slubq_cache_total(fixed), 1000u);
 	EXPECT_EQ(slubq_cache_available(fixed), 1000u);
 
 	// One object in use keeps its chunk.
 	void *held = slubq_cache_alloc(other);
 	ASSERT_NE(held, nullptr);
-	const std::uint64_t one_chunk = mem_bytes(other);
+	const std::uint64_t one_chunk = info_of(other).mem_bytes;
 	EXPECT_EQ(registry_reclaim(nullptr), asking_mem);
-	EXPECT_EQ(mem_bytes(asking), 0u);
-	EXPECT_EQ(mem_bytes(other), one_chunk);
+	EXPECT_EQ(info_of(asking).mem_bytes, 0u);
+	EXPECT_EQ(info_of(other).mem_bytes, one_chunk);
 	slubq_cache_free(other, held);
 	EXPECT_EQ(lock_holder(), 0u);
 	for (slubq_cache *c : {asking.get(), other.get(), fixed.get()})

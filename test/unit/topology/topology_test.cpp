@@ -18,6 +18,7 @@
 #include "topology/topology.hpp"
 
 using namespace slubq;
+using slubq_test::info_of;
 
 namespace {
 
@@ -31,13 +32,6 @@ unsigned eal_index_of(unsigned lc)
 }
 
 bool same(const topology &a, const topology &b) { return std::memcmp(&a, &b, sizeof(topology)) == 0; }
-
-std::uint32_t nr_sockets_of(slubq_cache *c)
-{
-	slubq_cache_info info;
-	EXPECT_EQ(slubq_cache_get_info(c, &info), 0);
-	return info.nr_sockets;
-}
 
 } // namespace
 
@@ -199,8 +193,8 @@ TEST(TopologyApi, CachesTakeTheTopologyAtCreate)
 
 	auto after = slubq_test::elastic_cache(slubq_test::elastic_params("t_topo_after", 64));
 	ASSERT_NE(after, nullptr);
-	EXPECT_EQ(nr_sockets_of(before), eal_sockets);
-	EXPECT_EQ(nr_sockets_of(after), 2u);
+	EXPECT_EQ(info_of(before).nr_sockets, eal_sockets);
+	EXPECT_EQ(info_of(after).nr_sockets, 2u);
 	// The worker (socket 1) grows its own node.
 	void *objs[16];
 	ASSERT_EQ(slubq_test::on_lcore(workers[0], [&] { return slubq_cache_alloc_bulk(after, objs, 16); }), 0);
@@ -213,6 +207,6 @@ TEST(TopologyApi, CachesTakeTheTopologyAtCreate)
 	ASSERT_EQ(slubq_topology_reset(), 0);
 	EXPECT_EQ(slubq_topology_is_simulated(), 0);
 	EXPECT_EQ(slubq_topology_sockets(), eal_sockets);
-	EXPECT_EQ(nr_sockets_of(after), 2u) << "a cache keeps the topology it was created with";
+	EXPECT_EQ(info_of(after).nr_sockets, 2u) << "a cache keeps the topology it was created with";
 	EXPECT_EQ(slubq_cache_available(after), slubq_cache_total(after));
 }
