@@ -9,6 +9,7 @@
 #include "eal_env.hpp"
 #include "lcore_job.hpp"
 #include "slubq_malloc.hpp"
+#include "test_cache.hpp"
 
 TEST(MallocNuma, CrossSocketFreesGoHome)
 {
@@ -42,8 +43,7 @@ TEST(MallocNuma, CrossSocketFreesGoHome)
 	std::uint32_t count = 0, size = 0;
 	slubq_cache_queue_fill(c, w, &count, &size);
 	EXPECT_EQ(count, 0u) << "remote objects in the worker's queue";
-	char buf[4096];
-	EXPECT_EQ(slubq_cache_verify(c, buf, sizeof(buf)), 0) << buf;
+	EXPECT_EQ(slubq_test::verify(c), "");
 	EXPECT_EQ(slubq_cache_available(c), slubq_cache_total(c));
 	ASSERT_EQ(slubq_topology_reset(), 0);
 }

@@ -87,8 +87,7 @@ TEST_F(Numa, CrossSocketFreesGoHomeInBatches)
 	slubq_cache_shrink(c);
 	ASSERT_EQ(slubq_cache_get_info(c, &info), 0);
 	EXPECT_EQ(info.node[0].alien_count, 0u);
-	char buf[2048];
-	EXPECT_EQ(slubq_cache_verify(c, buf, sizeof(buf)), 0) << buf;
+	EXPECT_EQ(slubq_test::verify(c), "");
 	EXPECT_EQ(slubq_cache_available(c), slubq_cache_total(c));
 }
 
@@ -107,8 +106,7 @@ TEST_F(Numa, FullAlienQueuesGoHomeAsMagazines)
 	ASSERT_EQ(slubq_cache_get_info(c, &info), 0);
 	EXPECT_GT(info.node[1].magazine_exchanges, 0u);
 	EXPECT_LE(info.node[1].shared_count, info.node[1].shared_size);
-	char buf[2048];
-	EXPECT_EQ(slubq_cache_verify(c, buf, sizeof(buf)), 0) << buf;
+	EXPECT_EQ(slubq_test::verify(c), "");
 	EXPECT_EQ(slubq_cache_available(c), slubq_cache_total(c));
 	// Socket 1 allocates them again: magazines, shared queue and slabs serve it.
 	ASSERT_EQ(alloc_on_worker(c, objs), 0);
@@ -117,7 +115,7 @@ TEST_F(Numa, FullAlienQueuesGoHomeAsMagazines)
 	EXPECT_EQ(slubq_cache_available(c), slubq_cache_total(c) - objs.size());
 	slubq::free(c, objs.data(), std::uint32_t(objs.size()));
 	slubq_cache_shrink(c);
-	EXPECT_EQ(slubq_cache_verify(c, buf, sizeof(buf)), 0) << buf;
+	EXPECT_EQ(slubq_test::verify(c), "");
 	EXPECT_EQ(slubq_cache_available(c), slubq_cache_total(c));
 }
 
@@ -133,8 +131,7 @@ TEST_F(Numa, LocalQueueNeverHandsOutRemoteObjects)
 	for (void *o : mine)
 		EXPECT_EQ(slubq::slab_of(c->geo, o)->socket, 0u);
 	slubq::free(c, mine.data(), 500);
-	char buf[2048];
-	EXPECT_EQ(slubq_cache_verify(c, buf, sizeof(buf)), 0) << buf;
+	EXPECT_EQ(slubq_test::verify(c), "");
 }
 
 TEST_F(Numa, NoAlienSendsHomeAtOnce)
@@ -167,6 +164,5 @@ TEST_F(Numa, FixedPoolOnOneSocketServesTheOther)
 	slubq_test::on_lcore(workers[0], [&] { slubq::free(c, objs.data(), 500); });
 	slubq_cache_shrink(c);
 	EXPECT_EQ(slubq_cache_available(c), 500u);
-	char vb[2048];
-	EXPECT_EQ(slubq_cache_verify(c, vb, sizeof(vb)), 0) << vb;
+	EXPECT_EQ(slubq_test::verify(c), "");
 }

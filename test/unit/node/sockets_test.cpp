@@ -55,8 +55,7 @@ std::uint64_t node_locks(const slubq_cache *c)
 
 std::uint64_t node_lock_sum(const slubq_cache *c)
 {
-	slubq_cache_info info;
-	slubq_cache_get_info(c, &info);
+	const slubq_cache_info info = slubq_test::info_of(c);
 	std::uint64_t n = 0;
 	for (unsigned s = 0; s < info.nr_sockets; s++)
 		n += info.node[s].lock_acquisitions;
@@ -65,8 +64,7 @@ std::uint64_t node_lock_sum(const slubq_cache *c)
 
 std::uint64_t alien_waiting(const slubq_cache *c)
 {
-	slubq_cache_info info;
-	slubq_cache_get_info(c, &info);
+	const slubq_cache_info info = slubq_test::info_of(c);
 	std::uint64_t n = 0;
 	for (unsigned s = 0; s < info.nr_sockets; s++)
 		n += info.node[s].alien_count;
@@ -85,12 +83,6 @@ void expect_whole_pool_gettable(slubq_cache *c)
 	EXPECT_EQ(alien_waiting(c), 0u); // every alien buffer and queue came back
 	slubq_cache_free_bulk(c, all.data(), unsigned(total));
 	EXPECT_EQ(slubq_cache_available(c), total);
-}
-
-void expect_verify_clean(slubq_cache *c)
-{
-	char buf[4096];
-	EXPECT_EQ(slubq_cache_verify(c, buf, sizeof(buf)), 0) << buf;
 }
 
 class Sockets : public ::testing::Test {
@@ -186,9 +178,9 @@ TEST_F(Sockets, RemoteAllocationCachesInTheQueue)
 	EXPECT_EQ(st.alloc_fast + st.alloc_slow, rounds * 128u);
 	EXPECT_EQ(st.free_fast + st.free_slow, rounds * 128u);
 	EXPECT_EQ(info.node[0].alien_count + info.node[1].alien_count, 0u);
-	expect_verify_clean(c);
+	EXPECT_EQ(slubq_test::verify(c), "");
 	expect_whole_pool_gettable(c);
-	expect_verify_clean(c);
+	EXPECT_EQ(slubq_test::verify(c), "");
 }
 
 // Four lcores allocate on their sockets and free what another one
@@ -249,7 +241,7 @@ TEST_P(RemoteFrees, ExactCountsNothingLostNothingDuplicated)
 		for (auto &j : jobs)
 			j.allocs = per_round;
 	}
-	expect_verify_clean(c);
+	EXPECT_EQ(slubq_test::verify(c), "");
 
 	slubq_stats st;
 	ASSERT_EQ(slubq_cache_stats(c, -1, &st), 0);
@@ -268,7 +260,7 @@ TEST_P(RemoteFrees, ExactCountsNothingLostNothingDuplicated)
 	// buffers: the main lcore still gets every object in one call.
 	EXPECT_GT(alien_waiting(c), 0u);
 	expect_whole_pool_gettable(c);
-	expect_verify_clean(c);
+	EXPECT_EQ(slubq_test::verify(c), "");
 }
 
 INSTANTIATE_TEST_SUITE_P(Simulated, RemoteFrees, ::testing::Values(2u, 4u),
@@ -305,7 +297,7 @@ TEST_F(Sockets, ShrinkEmptiesAlienBuffers)
 	EXPECT_EQ(st.alien_sent, 100u);
 	EXPECT_EQ(st.alien_flushes, 0u);
 	EXPECT_EQ(st.alien_received, 0u);
-	expect_verify_clean(c);
+	EXPECT_EQ(slubq_test::verify(c), "");
 
 	slubq_cache_shrink(c); // ours now, the parked worker's by reclaim
 	ASSERT_EQ(slubq_cache_get_info(c, &info), 0);
@@ -314,13 +306,13 @@ TEST_F(Sockets, ShrinkEmptiesAlienBuffers)
 	EXPECT_EQ(slubq_cache_available(c), total - 100);
 	ASSERT_EQ(slubq_cache_stats(c, -1, &st), 0);
 	EXPECT_EQ(st.alien_received, 100u);
-	expect_verify_clean(c);
+	EXPECT_EQ(slubq_test::verify(c), "");
 
 	slubq::free(c, jobs[0].got.data() + 50, 50);
 	slubq::free(c, mine.data() + 50, 50);
 	EXPECT_EQ(slubq_cache_available(c), total);
 	expect_whole_pool_gettable(c);
-	expect_verify_clean(c);
+	EXPECT_EQ(slubq_test::verify(c), "");
 }
 
 // The node-lock counters: per node in node info, cache-wide in stats
@@ -353,7 +345,7 @@ TEST_F(Sockets, NodeLockCountersGrow)
 	EXPECT_EQ(node_locks(c), node_lock_sum(c));
 	slubq_cache_shrink(c);
 	EXPECT_EQ(slubq_cache_available(c), slubq_cache_total(c));
-	expect_verify_clean(c);
+	EXPECT_EQ(slubq_test::verify(c), "");
 }
 
 // An lcore whose allocation fails sends its own alien buffers home first:
@@ -385,7 +377,7 @@ TEST_F(Sockets, FailedAllocationSendsOwnAlienBuffersHome)
 	EXPECT_EQ(info.node[0].alien_count, 0u);
 	slubq::free(c, all.data(), std::uint32_t(total));
 	EXPECT_EQ(slubq_cache_available(c), total);
-	expect_verify_clean(c);
+	EXPECT_EQ(slubq_test::verify(c), "");
 }
 
 // A tuned alien size reaches the lcores' buffers at their next slow path:
@@ -413,5 +405,5 @@ TEST_F(Sockets, TunedAlienSizeReachesTheBuffers)
 	ASSERT_EQ(slubq_cache_stats(c, -1, &st), 0);
 	EXPECT_EQ(st.alien_received, 100u);
 	EXPECT_EQ(slubq_cache_available(c), slubq_cache_total(c));
-	expect_verify_clean(c);
+	EXPECT_EQ(slubq_test::verify(c), "");
 }

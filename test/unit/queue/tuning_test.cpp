@@ -92,8 +92,7 @@ TEST(Tuning, ResizeWhileAnotherLcoreWorks)
 	job.wait();
 	EXPECT_GT(w.ops.load(), 0u);
 	// Everything came back and nothing is held twice.
-	char buf[2048];
-	EXPECT_EQ(slubq_cache_verify(c, buf, sizeof(buf)), 0) << buf;
+	EXPECT_EQ(slubq_test::verify(c), "");
 	EXPECT_EQ(slubq_cache_available(c), slubq_cache_total(c));
 	EXPECT_EQ(c.reset(), 0);
 }
