@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 // Caches for tests: parameters on either source, a fixed cache populated
-// with exactly n objects, their info and verify's report, and test_cache, which destroys the cache it owns
-// (and frees a fixed cache's memory) when it goes out of scope, also after
-// a failed ASSERT, so that its name is free for the next test.
+// with exactly n objects, a cache's info and verify's report, and
+// test_cache, which destroys the cache it owns (and frees a fixed cache's
+// memory) when it goes out of scope, also after a failed ASSERT, so that
+// its name is free for the next test.
 #pragma once
 
 #include <cstdint>
