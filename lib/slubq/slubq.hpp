@@ -3,7 +3,7 @@
 #pragma once
 
 #include "slubq.h"
-#include "cache/cache_fast.hpp"
+#include "slubq_fast.hpp"
 
 namespace slubq {
 

@@ -14,16 +14,13 @@
 #include "source/source.hpp"
 #include "source/spans.hpp"
 #include "node/node.hpp"
+#include "slab/object_checker.hpp"
 #include "queue/lcore_queue.hpp"
+#include "slubq_fast.hpp"
 
 namespace slubq {
 
 constexpr std::uint32_t cache_magic = 0x5100bcac;
-
-enum fast_flags : std::uint32_t {
-	// Frees must check each object's home socket (more than one node).
-	FAST_CHECK_REMOTE = 1u << 0,
-};
 
 // Remote objects freed by one lcore, an array per home socket, owner only
 // (no lock: the reclaim protocol covers them with the lcore's queue). An
@@ -64,13 +61,10 @@ struct debug_state {
 
 } // namespace slubq
 
-struct alignas(slubq::cache_line) slubq_cache {
-	// --- line read by every fast path ---
-	std::uint32_t fast_flags;
-	std::uint32_t magic;
-	std::uintptr_t slab_mask;
-	std::uint64_t pad_hot[6];
-
+// The front (the fast path's line and the lcore queues, slubq_fast.hpp) is
+// a base so that the engine names its fields as its own; the fast path
+// finds it at offset 0 (a single non-virtual base, no vtable).
+struct alignas(slubq::cache_line) slubq_cache : slubq::cache_front {
 	// --- slow paths ---
 	char name[SLUBQ_NAMESIZE];
 	std::uint32_t id;
@@ -82,7 +76,7 @@ struct alignas(slubq::cache_line) slubq_cache {
 	slubq::geometry geo;
 	slubq::source_state src;
 	slubq::topology topo;        // snapshot taken at creation
-	slubq::plock tune_lock;
+	slubq::plock tune_lock;      // after the registry lock (order: common/plock.hpp)
 	std::uint32_t tune_gen;      // bumped on every tunable change or drain request
 	std::uint32_t drain_gen;     // bumped by shrink: lcores empty their queues
 	std::uint32_t pad_tune;
@@ -91,12 +85,14 @@ struct alignas(slubq::cache_line) slubq_cache {
 	const rte_memzone *mz;       // memzone holding this descriptor
 	slubq::node *nodes[SLUBQ_MAX_SOCKETS];
 	slubq::lcore_stats stats[RTE_MAX_LCORE];
-	slubq::lcore_queue queues[RTE_MAX_LCORE];
 	slubq::lcore_alien aliens[RTE_MAX_LCORE];
 	slubq::span_table spans;     // where this cache's slabs are (source/spans.hpp)
 };
-static_assert(std::is_standard_layout_v<slubq_cache>);
-static_assert(offsetof(slubq_cache, name) == slubq::cache_line, "hot fields alone in the first line");
+static_assert(std::is_base_of_v<slubq::cache_front, slubq_cache> && !std::is_polymorphic_v<slubq_cache>,
+	      "the fast path reads a cache_front at the descriptor's address");
+static_assert(std::is_trivially_copyable_v<slubq_cache>, "plain data in hugepage memory");
+static_assert(offsetof(slubq::slab, socket) == slubq::slab_socket_offset &&
+	      std::is_same_v<decltype(slubq::slab::socket), std::uint16_t>, "the remote check's load");
 
 namespace slubq {
 
@@ -107,10 +103,13 @@ int cache_geometry(geometry &g, const slubq_cache_params *p, unsigned spread = 1
 // Logical sockets of topology t that a fixed source on real socket
 // socket_id deals its slabs to (all of them for SOCKET_ID_ANY), at least 1.
 unsigned fixed_spread(const topology &t, int socket_id);
+// Bytes per memzone of an elastic cache with geometry g: chunk_size, else
+// the default chunk (slubq_defaults.h) or one slab if larger, no more than
+// mem_limit; a whole number of slabs. The sizing calculator counts with it.
+std::uint64_t elastic_chunk_bytes(const slubq_cache_params *p, const geometry &g);
 
-// --- slow paths (cache/cache_slow.cpp) ---
-int alloc_slow(slubq_cache *c, lcore_queue *q, void **objs, std::uint32_t n);
-void free_slow(slubq_cache *c, lcore_queue *q, void *const *objs, std::uint32_t n);
+// --- slow paths (cache/cache_slow.cpp; alloc_slow and free_slow, which the
+// inline fast path calls, are declared in slubq_fast.hpp) ---
 // Without an lcore queue: straight to the node of `socket`, under its lock.
 int alloc_locked(slubq_cache *c, unsigned socket, void **objs, std::uint32_t n);
 void free_locked(slubq_cache *c, unsigned socket, void *const *objs, std::uint32_t n);
@@ -123,64 +122,6 @@ void queue_to_node(slubq_cache *c, lcore_queue *q, std::uint32_t k);
 // Report and drop what is not an object of c among q's objects, before
 // its array leaves the queue whole (owner only).
 void queue_drop_bad(slubq_cache *c, lcore_queue *q);
-
-// Why a pointer is not an object of c (NULL, outside c's memory — another
-// cache's object is —, not the start of a slot: interior, a slab header,
-// past a short slab's last slot), or nullptr when it is one; for pointers
-// the fast path queued without looking, when they leave the queue
-// (cache/cache_slow.cpp). The memory ranges recorded for c
-// (source/spans.hpp) say where its slabs are, so a pointer is checked by
-// arithmetic: in a range (the last few ranges found are remembered), then
-// the start of a slot (a multiply by the stride's reciprocal). Nothing at
-// the pointer is read — that may be unmapped, and a slab header the
-// freeing lcore's cache does not hold costs more than the check. Only the
-// last slab of a range may be short (a chunk's tail): its slot count is
-// read once per range. When the table has overflowed, the slab header is
-// checked instead.
-inline constexpr const char *why_not_slot = "pointer is not the start of an object (interior or misaligned)";
-
-struct object_checker {
-	struct range {
-		std::uintptr_t lo, hi;  // a recorded range
-		std::uintptr_t tail;    // its last slab
-		std::uint32_t tail_slots; // UINT32_MAX: not read yet
-	};
-	static constexpr unsigned ways = 4;
-	const slubq_cache *c;
-	const geometry g;       // a copy: kept in registers over a run
-	// known[0]: the range used last (empty at first); known[1..nknown):
-	// others seen. Not zero-filled as a whole: a 128-byte fill right before
-	// the first reads of it stalled them (store forwarding), per call.
-	range known[ways];
-	unsigned nknown = 1;
-	unsigned next = 1;
-
-	explicit object_checker(const slubq_cache *cache) : c(cache), g(cache->geo)
-	{
-		known[0].lo = known[0].hi = 0;
-	}
-	// Inline: a pointer into the range used last (a flush holds runs of one chunk).
-	SLUBQ_FAST const char *problem(const void *obj)
-	{
-		const std::uintptr_t s = reinterpret_cast<std::uintptr_t>(obj) & g.slab_mask;
-		range &k = known[0];
-		if (SLUBQ_LIKELY(s - k.lo < k.hi - k.lo)) {
-			const std::uint32_t slots = s == k.tail ? tail_slots(known[0]) : g.objs_per_slab;
-			return SLUBQ_LIKELY(slot_index(g, s, slots, obj) != UINT32_MAX) ? nullptr : why_not_slot;
-		}
-		return problem_slow(obj);
-	}
-	const char *problem_slow(const void *obj);
-	// The short slab's slot count, read from its header the first time a
-	// pointer falls in it (a header no lcore touches: a cache miss that
-	// most checks need not pay).
-	static std::uint32_t tail_slots(range &k)
-	{
-		if (SLUBQ_UNLIKELY(k.tail_slots == UINT32_MAX))
-			k.tail_slots = reinterpret_cast<const slab *>(k.tail)->nr_objs;
-		return k.tail_slots;
-	}
-};
 
 // Empty the lcore queues of every lcore, of any process, that is not inside
 // an operation on this cache (cache/cache_reclaim.cpp). Returns objects
@@ -211,5 +152,13 @@ void alien_buffers_free(slubq_cache *c);
 
 // Report a problem found in the object path (counted in dbg.errors).
 void report_bad_object(slubq_cache *c, const void *obj, const char *what, const char *why);
+
+// c's nodes as the node layer takes them (node/node.hpp).
+inline node_set nodes_of(slubq_cache *c)
+{
+	return node_set{c, c->name, c->geo, c->spans, c->nodes, c->nr_sockets, report_bad_object};
+}
+// A checker of pointers freed into c (slab/object_checker.hpp).
+inline object_checker checker_of(const slubq_cache *c) { return object_checker(c->geo, c->spans, c); }
 
 } // namespace slubq

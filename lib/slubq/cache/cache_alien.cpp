@@ -55,8 +55,8 @@ std::uint32_t alien_buffer_send(slubq_cache *c, unsigned lc, unsigned home)
 	const std::uint32_t n = b.count;
 	if (n != 0) {
 		node *dest = c->nodes[home];
-		node_lock(c, dest);
-		alien_send_home(c, dest, b, b.capacity);
+		node_lock(nodes_of(c), dest);
+		alien_send_home(nodes_of(c), dest, b, b.capacity);
 		node_unlock(dest);
 		c->stats[lc].alien_flushes++;
 	}

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// Cache life cycle: create (with merging), lookup, destroy, tunables, shrink.
+// Cache life cycle: parameters, geometry, build, merge test and teardown
+// (the registry names caches: registry/registry_api.cpp), tunables, shrink.
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
@@ -8,23 +9,25 @@
 #include <rte_memory.h>
 #include <rte_memzone.h>
 #include <rte_eal.h>
-#include "cache/cache_fast.hpp"
+#include "cache/cache.hpp"
+#include "cache/cache_create.hpp"
+#include "cache/cache_source.hpp"
 #include "common/log.hpp"
-#include "debug/debug_layout.hpp"
-#include "registry/registry.hpp"
+#include "slab/slot_layout.hpp"
+#include "slubq_defaults.h"
 
 namespace slubq {
 
 namespace {
 
-// Above the 768 objects a full rte_mempool cache of 512 holds before it
-// flushes, so a loop that keeps 512 objects out never leaves the fast path.
-constexpr std::uint32_t default_queue = 1024;
-constexpr std::uint32_t default_alien = 256;
-constexpr std::uint64_t default_chunk = 2u << 20;
 constexpr std::uint64_t fixed_pick_max = 2u << 20;
 
 bool anonymous(const slubq_cache_params *p) { return p->name == nullptr || p->name[0] == '\0'; }
+
+std::uint32_t align_of(const slubq_cache_params *p)
+{
+	return std::max<std::uint32_t>(p->align ? p->align : SLUBQ_DEFAULT_ALIGN, SLUBQ_DEFAULT_ALIGN);
+}
 
 int validate(const slubq_cache_params *p)
 {
@@ -75,15 +78,14 @@ int validate(const slubq_cache_params *p)
 	return 0;
 }
 
-// Fill the tunables from the parameters (0 = default).
+// Fill the tunables from the parameters (0 = default, slubq_defaults.h).
 tunables tunables_of(const slubq_cache_params *p)
 {
 	tunables t{};
-	t.queue_size = p->queue_size == SLUBQ_QUEUE_OFF ? 0 : p->queue_size ? p->queue_size : default_queue;
-	t.batch = p->batch ? p->batch : std::max<std::uint32_t>(t.queue_size / 2, 1);
-	t.shared_size = p->shared_size ? p->shared_size : std::min<std::uint32_t>(2 * std::max(t.queue_size, 64u),
-										   SLUBQ_MAX_QUEUE);
-	t.alien_size = p->alien_size ? p->alien_size : default_alien;
+	t.queue_size = p->queue_size == SLUBQ_QUEUE_OFF ? 0 : p->queue_size ? p->queue_size : SLUBQ_DEFAULT_QUEUE_SIZE;
+	t.batch = p->batch ? p->batch : slubq_auto_batch(t.queue_size);
+	t.shared_size = p->shared_size ? p->shared_size : slubq_auto_shared(t.queue_size);
+	t.alien_size = p->alien_size ? p->alien_size : SLUBQ_DEFAULT_ALIEN_SIZE;
 	t.mem_limit = p->mem_limit;
 	return t;
 }
@@ -111,8 +113,8 @@ unsigned fixed_spread(const topology &t, int socket_id)
 
 int cache_geometry(geometry &g, const slubq_cache_params *p, unsigned spread)
 {
-	std::uint32_t align = std::max<std::uint32_t>(p->align ? p->align : 8, 8);
-	debug_layout dl = debug_layout_of(p->flags, p->obj_size, align);
+	std::uint32_t align = align_of(p);
+	slot_layout dl = slot_layout_of(p->flags, p->obj_size, align);
 	std::uint32_t stride = p->slot_size ? p->slot_size : dl.stride;
 	std::uint32_t obj_offset = p->slot_size ? p->obj_offset : dl.obj_offset;
 	// A fixed source told how many objects it will hold (the mempool
@@ -127,23 +129,18 @@ int cache_geometry(geometry &g, const slubq_cache_params *p, unsigned spread)
 			     dl.meta_size, pick_max, p->expected_objs, spread);
 }
 
-namespace {
-
-std::uint32_t align_of(const slubq_cache_params *p) { return std::max<std::uint32_t>(p->align ? p->align : 8, 8); }
-
-// Bytes per elastic memzone. An IOVA-contiguous 2 MiB memzone plus the
-// heap's element header would span two hugepages, which need not be
-// physically adjacent: DMA caches use half a hugepage per chunk.
-std::uint64_t chunk_bytes_of(const slubq_cache_params *p, const geometry &g)
+std::uint64_t elastic_chunk_bytes(const slubq_cache_params *p, const geometry &g)
 {
 	std::uint64_t chunk = p->chunk_size ? p->chunk_size
 					    : std::max<std::uint64_t>(g.slab_size, (p->flags & SLUBQ_F_DMA)
-											  ? default_chunk / 2
-											  : default_chunk);
+											  ? SLUBQ_DEFAULT_DMA_CHUNK_SIZE
+											  : SLUBQ_DEFAULT_CHUNK_SIZE);
 	if (p->mem_limit != 0 && p->chunk_size == 0)
 		chunk = std::min(chunk, p->mem_limit); // a chunk never exceeds the limit on its own
 	return std::max<std::uint64_t>(align_down(chunk, g.slab_size), g.slab_size);
 }
+
+namespace {
 
 // Merging (SLUB's slab_merge). Only anonymous caches merge, and only into
 // anonymous caches: a named cache is someone's on purpose. Two caches may
@@ -167,42 +164,6 @@ bool same_layout(const geometry &a, const geometry &b)
 	       a.meta_size == b.meta_size && a.layout == b.layout;
 }
 
-// A registered anonymous cache this anonymous request may share (registry locked).
-slubq_cache *find_mergeable(registry *r, const slubq_cache_params *p, const geometry &g)
-{
-	if (!mergeable_request(p))
-		return nullptr;
-	for (auto &e : r->entries) {
-		if (!e.used || e.alias || !e.anonymous || e.pinned)
-			continue;
-		slubq_cache *c = e.cache;
-		if ((c->flags & SLUBQ_F_NO_MERGE) || c->src.kind != SLUBQ_SOURCE_ELASTIC ||
-		    load_relaxed(c->src.limit) != 0 || load_relaxed(c->dbg.flags) != 0 ||
-		    load_relaxed(c->dbg.fail_every) != 0 || load_relaxed(c->dbg.fail_ppm) != 0)
-			continue;
-		if (same_layout(c->geo, g) && c->align == align_of(p) && ((c->flags ^ p->flags) & merge_same_flags) == 0 &&
-		    c->src.chunk_bytes == chunk_bytes_of(p, g) && std::memcmp(&c->topo, &r->topo, sizeof(topology)) == 0)
-			return c;
-	}
-	return nullptr;
-}
-
-registry_entry *free_entry(registry *r)
-{
-	for (auto &e : r->entries)
-		if (!e.used)
-			return &e;
-	return nullptr;
-}
-
-registry_entry *find_entry(registry *r, const char *name)
-{
-	for (auto &e : r->entries)
-		if (e.used && std::strncmp(e.name, name, SLUBQ_NAMESIZE) == 0)
-			return &e;
-	return nullptr;
-}
-
 void free_cache_memory(slubq_cache *c)
 {
 	for (unsigned lc = 0; lc < RTE_MAX_LCORE; lc++)
@@ -212,61 +173,11 @@ void free_cache_memory(slubq_cache *c)
 		if (c->nodes[s] == nullptr)
 			continue;
 		elastic_release_all(c, c->nodes[s]);
-		node_fini(c, c->nodes[s]);
+		node_fini(c->nodes[s], c->nr_sockets);
 		rte_free(c->nodes[s]);
 	}
 	c->magic = 0;
 	rte_memzone_free(c->mz);
-}
-
-slubq_cache *build(registry *r, const slubq_cache_params *p, const geometry &g, const char *name)
-{
-	char mzname[RTE_MEMZONE_NAMESIZE];
-	std::uint32_t id = r->next_id++;
-	std::snprintf(mzname, sizeof(mzname), "slubq_c%u", id);
-	const rte_memzone *mz = rte_memzone_reserve_aligned(mzname, sizeof(slubq_cache), SOCKET_ID_ANY, 0, cache_line);
-	if (mz == nullptr)
-		return nullptr;
-	auto *c = static_cast<slubq_cache *>(mz->addr);
-	std::memset(static_cast<void *>(c), 0, sizeof(*c));
-	c->mz = mz;
-	c->id = id;
-	std::snprintf(c->name, sizeof(c->name), "%s", name);
-	c->flags = p->flags;
-	c->refcnt = 1;
-	c->align = align_of(p);
-	c->obj_size_req = p->obj_size;
-	c->geo = g;
-	c->slab_mask = g.slab_mask;
-	c->topo = r->topo;
-	c->nr_sockets = c->topo.nr_sockets;
-	c->tune = tunables_of(p);
-	plock_init(c->tune_lock);
-	c->dbg.flags = p->flags & SLUBQ_F_DEBUG;
-	c->dbg.red_zone = g.obj_offset && !p->slot_size ? g.obj_offset : 0;
-	c->dbg.fail_seed = 0x9e3779b97f4a7c15ull ^ id;
-	c->dbg.poison_len = g.obj_size;
-	c->src.kind = p->source;
-	c->src.mz_flags = (p->flags & SLUBQ_F_DMA) ? RTE_MEMZONE_IOVA_CONTIG : 0;
-	c->src.chunk_bytes = chunk_bytes_of(p, g);
-	c->src.limit = p->mem_limit;
-	c->src.home_socket = p->socket_id;
-	c->fast_flags = c->nr_sockets > 1 ? std::uint32_t(FAST_CHECK_REMOTE) : 0u;
-	for (unsigned s = 0; s < c->nr_sockets; s++) {
-		int real = c->topo.real_socket[s];
-		if (p->source == SLUBQ_SOURCE_FIXED && p->socket_id != SOCKET_ID_ANY)
-			real = p->socket_id;
-		auto *nd = static_cast<node *>(rte_zmalloc_socket("slubq_node", sizeof(node), cache_line, real));
-		if (nd == nullptr)
-			nd = static_cast<node *>(rte_zmalloc("slubq_node", sizeof(node), cache_line));
-		c->nodes[s] = nd;
-		if (nd == nullptr || node_init(c, nd, s, real) < 0) {
-			free_cache_memory(c);
-			return fail_null<slubq_cache>(ENOMEM);
-		}
-	}
-	store_release(c->magic, cache_magic);
-	return c;
 }
 
 // An elastic chunk is a memzone aligned to its slab size. With hugepages
@@ -310,131 +221,90 @@ bool elastic_slab_unservable(const slubq_cache_params *p, const geometry &g)
 
 } // namespace
 
-} // namespace slubq
-
-using namespace slubq;
-
-extern "C" {
-
-void slubq_cache_params_init(struct slubq_cache_params *p)
+int cache_check_params(const slubq_cache_params *p)
 {
-	std::memset(p, 0, sizeof(*p));
-	p->align = 8;
-	p->source = SLUBQ_SOURCE_ELASTIC;
-	p->socket_id = SOCKET_ID_ANY;
+	return p == nullptr ? fail(EINVAL) : validate(p);
 }
 
-struct slubq_cache *slubq_cache_create(const struct slubq_cache_params *p)
+int cache_plan(const slubq_cache_params *p, const topology &t, geometry &g)
 {
-	if (p == nullptr)
-		return fail_null<slubq_cache>(EINVAL);
-	if (validate(p) < 0)
-		return nullptr;
-	registry *r = registry_get();
-	if (r == nullptr)
-		return nullptr;
 	// A fixed source deals its slabs round-robin to the logical sockets
-	// of its memory: a pool is cut into at least that many (fixed.cpp).
-	geometry g;
-	if (cache_geometry(g, p, p->source == SLUBQ_SOURCE_FIXED ? fixed_spread(r->topo, p->socket_id) : 1) < 0) {
+	// of its memory: a pool is cut into at least that many (cache_fixed.cpp).
+	if (cache_geometry(g, p, p->source == SLUBQ_SOURCE_FIXED ? fixed_spread(t, p->socket_id) : 1) < 0) {
 		SLUBQ_LOG(ERR, "cache %s: no slab layout for %u-byte objects (align %u, slab %u)",
 			  anonymous(p) ? "(anonymous)" : p->name, p->obj_size, p->align, p->slab_size);
-		return fail_null<slubq_cache>(EINVAL);
+		return fail(EINVAL);
 	}
 	if (elastic_slab_unservable(p, g))
-		return fail_null<slubq_cache>(EINVAL);
-	(void)plock_acquire(r->lock);
-	slubq_cache *c = nullptr;
-	int err = 0;
-	char name[SLUBQ_NAMESIZE];
-	registry_entry *e = free_entry(r);
-	if (e == nullptr) {
-		err = ENOSPC;
-	} else if (!anonymous(p) && find_entry(r, p->name) != nullptr) {
-		err = EEXIST;
-	} else if (anonymous(p) && (c = find_mergeable(r, p, g)) != nullptr) {
-		// Merge: a new name for the same cache.
-		std::snprintf(name, sizeof(name), "anon-%u-%u", p->obj_size, r->next_id++);
-		std::snprintf(e->name, sizeof(e->name), "%s", name);
-		e->cache = c;
-		e->alias = 1;
-		e->anonymous = 1;
-		e->pinned = 0;
-		e->used = 1;
-		c->refcnt++;
-		SLUBQ_LOG(DEBUG, "cache %s merged into %s", name, c->name);
-	} else {
-		if (anonymous(p))
-			std::snprintf(name, sizeof(name), "anon-%u-%u", p->obj_size, r->next_id);
-		else
-			std::snprintf(name, sizeof(name), "%s", p->name);
-		c = build(r, p, g, name);
-		if (c == nullptr) {
-			err = rte_errno ? rte_errno : ENOMEM;
-		} else {
-			std::snprintf(e->name, sizeof(e->name), "%s", name);
-			e->cache = c;
-			e->alias = 0;
-			e->anonymous = anonymous(p);
-			e->pinned = 0;
-			e->used = 1;
+		return fail(EINVAL);
+	return 0;
+}
+
+bool cache_mergeable(const slubq_cache *c, const slubq_cache_params *p, const geometry &g, const topology &t)
+{
+	if (!mergeable_request(p))
+		return false;
+	if ((c->flags & SLUBQ_F_NO_MERGE) || c->src.kind != SLUBQ_SOURCE_ELASTIC ||
+	    load_relaxed(c->src.limit) != 0 || load_relaxed(c->dbg.flags) != 0 ||
+	    load_relaxed(c->dbg.fail_every) != 0 || load_relaxed(c->dbg.fail_ppm) != 0)
+		return false;
+	return same_layout(c->geo, g) && c->align == align_of(p) && ((c->flags ^ p->flags) & merge_same_flags) == 0 &&
+	       c->src.chunk_bytes == elastic_chunk_bytes(p, g) && std::memcmp(&c->topo, &t, sizeof(topology)) == 0;
+}
+
+slubq_cache *cache_build(const slubq_cache_params *p, const geometry &g, const char *name, const topology &topo,
+			 std::uint32_t id)
+{
+	char mzname[RTE_MEMZONE_NAMESIZE];
+	std::snprintf(mzname, sizeof(mzname), "slubq_c%u", id);
+	const rte_memzone *mz = rte_memzone_reserve_aligned(mzname, sizeof(slubq_cache), SOCKET_ID_ANY, 0, cache_line);
+	if (mz == nullptr)
+		return nullptr;
+	auto *c = static_cast<slubq_cache *>(mz->addr);
+	std::memset(static_cast<void *>(c), 0, sizeof(*c));
+	c->mz = mz;
+	c->id = id;
+	std::snprintf(c->name, sizeof(c->name), "%s", name);
+	c->flags = p->flags;
+	c->refcnt = 1;
+	c->align = align_of(p);
+	c->obj_size_req = p->obj_size;
+	c->geo = g;
+	c->slab_mask = g.slab_mask;
+	c->topo = topo;
+	c->nr_sockets = c->topo.nr_sockets;
+	c->tune = tunables_of(p);
+	plock_init(c->tune_lock);
+	c->dbg.flags = p->flags & SLUBQ_F_DEBUG;
+	c->dbg.red_zone = g.obj_offset && !p->slot_size ? g.obj_offset : 0;
+	c->dbg.fail_seed = 0x9e3779b97f4a7c15ull ^ id;
+	c->dbg.poison_len = g.obj_size;
+	c->src.kind = p->source;
+	c->src.mz_flags = (p->flags & SLUBQ_F_DMA) ? RTE_MEMZONE_IOVA_CONTIG : 0;
+	c->src.chunk_bytes = elastic_chunk_bytes(p, g);
+	c->src.limit = p->mem_limit;
+	c->src.home_socket = p->socket_id;
+	c->fast_flags = c->nr_sockets > 1 ? std::uint32_t(FAST_CHECK_REMOTE) : 0u;
+	for (unsigned s = 0; s < c->nr_sockets; s++) {
+		int real = c->topo.real_socket[s];
+		if (p->source == SLUBQ_SOURCE_FIXED && p->socket_id != SOCKET_ID_ANY)
+			real = p->socket_id;
+		auto *nd = static_cast<node *>(rte_zmalloc_socket("slubq_node", sizeof(node), cache_line, real));
+		if (nd == nullptr)
+			nd = static_cast<node *>(rte_zmalloc("slubq_node", sizeof(node), cache_line));
+		c->nodes[s] = nd;
+		if (nd == nullptr || node_init(nd, s, real, c->nr_sockets, c->tune.shared_size, c->tune.queue_size,
+					       c->tune.alien_size) < 0) {
+			free_cache_memory(c);
+			return fail_null<slubq_cache>(ENOMEM);
 		}
 	}
-	plock_release(r->lock);
-	if (err) {
-		if (err == EEXIST)
-			SLUBQ_LOG(ERR, "cache %s already exists", p->name);
-		return fail_null<slubq_cache>(err);
-	}
-	SLUBQ_LOG(DEBUG, "cache %s: %u-byte objects, stride %u, slab %" PRIu64 " B x %u objects, %u socket(s)",
-		  c->name, p->obj_size, c->geo.stride, c->geo.slab_size, c->geo.objs_per_slab, c->nr_sockets);
+	store_release(c->magic, cache_magic);
 	return c;
 }
 
-struct slubq_cache *slubq_cache_lookup(const char *name)
+int cache_teardown(slubq_cache *c)
 {
-	if (name == nullptr)
-		return fail_null<slubq_cache>(EINVAL);
-	registry *r = registry_get();
-	if (r == nullptr)
-		return nullptr;
-	(void)plock_acquire(r->lock);
-	registry_entry *e = find_entry(r, name);
-	slubq_cache *c = e ? e->cache : nullptr;
-	plock_release(r->lock);
-	return c ? c : fail_null<slubq_cache>(ENOENT);
-}
-
-int slubq_cache_destroy(struct slubq_cache *c)
-{
-	if (c == nullptr || c->magic != cache_magic)
-		return fail(EINVAL);
-	registry *r = registry_get();
-	if (r == nullptr)
-		return -rte_errno;
-	(void)plock_acquire(r->lock);
-	// Drop one name: an alias if there is one, else the cache's own.
-	registry_entry *own = nullptr, *alias = nullptr;
-	for (auto &e : r->entries) {
-		if (!e.used || e.cache != c)
-			continue;
-		if (e.alias) alias = &e; else own = &e;
-	}
-	if (alias != nullptr) {
-		alias->used = 0;
-		c->refcnt--;
-		plock_release(r->lock);
-		return 0;
-	}
-	if (own != nullptr && own->pinned) {
-		plock_release(r->lock);
-		SLUBQ_LOG(ERR, "cache %s belongs to slubq_malloc and cannot be destroyed", c->name);
-		return fail(EPERM);
-	}
-	if (own != nullptr)
-		own->used = 0;
-	c->refcnt = 0;
-	plock_release(r->lock);
 	// Objects still in queues are free; only objects held by users leak.
 	std::uint64_t total = slubq_cache_total(c), avail = slubq_cache_available(c);
 	int rc = 0;
@@ -445,6 +315,20 @@ int slubq_cache_destroy(struct slubq_cache *c)
 	}
 	free_cache_memory(c);
 	return rc;
+}
+
+} // namespace slubq
+
+using namespace slubq;
+
+extern "C" {
+
+void slubq_cache_params_init(struct slubq_cache_params *p)
+{
+	std::memset(p, 0, sizeof(*p));
+	p->align = SLUBQ_DEFAULT_ALIGN;
+	p->source = SLUBQ_SOURCE_ELASTIC;
+	p->socket_id = SOCKET_ID_ANY;
 }
 
 const char *slubq_cache_name(const struct slubq_cache *c) { return c ? c->name : nullptr; }
@@ -507,7 +391,7 @@ int resize_stack(slubq_cache *c, plock *lock, node *guarded, obj_stack &st, std:
 		if (plock_acquire(*lock)) {
 			// Taken over from a dead process: repair what the lock guards.
 			if (guarded != nullptr)
-				node_repair(c, guarded);
+				node_repair(nodes_of(c), guarded);
 			else
 				stack_repair(st);
 		}
@@ -539,14 +423,14 @@ int resize_stack(slubq_cache *c, plock *lock, node *guarded, obj_stack &st, std:
 
 void spill_to_slabs(slubq_cache *c, void *arg, void *const *objs, std::uint32_t n)
 {
-	node_put_slabs(c, static_cast<node *>(arg), objs, n); // node lock held
+	node_put_slabs(nodes_of(c), static_cast<node *>(arg), objs, n); // node lock held
 }
 
 void spill_home(slubq_cache *c, void *arg, void *const *objs, std::uint32_t n)
 {
 	node *home = static_cast<node *>(arg); // alien lock held, node lock next: allowed order
-	node_lock(c, home);
-	node_put(c, home, objs, n);
+	node_lock(nodes_of(c), home);
+	node_put(nodes_of(c), home, objs, n);
 	home->stats.alien_received += n;
 	node_unlock(home);
 }
@@ -567,7 +451,7 @@ int slubq_cache_set(struct slubq_cache *c, enum slubq_tunable key, uint64_t valu
 		if (value > SLUBQ_MAX_QUEUE) { rc = fail(EINVAL); break; }
 		store_relaxed(c->tune.queue_size, std::uint32_t(value));
 		if (c->tune.batch > value || c->tune.batch == 0)
-			store_relaxed(c->tune.batch, std::max<std::uint32_t>(std::uint32_t(value) / 2, 1));
+			store_relaxed(c->tune.batch, slubq_auto_batch(std::uint32_t(value)));
 		request_pickup(c);
 		break;
 	case SLUBQ_TUNE_BATCH:
@@ -582,9 +466,9 @@ int slubq_cache_set(struct slubq_cache *c, enum slubq_tunable key, uint64_t valu
 			node *nd = c->nodes[s];
 			rc = resize_stack(c, &nd->lock, nd, nd->shared, std::uint32_t(value), nd->real_socket, spill_to_slabs, nd);
 			// Magazines count against the shared size: over it, into the slabs.
-			node_lock(c, nd);
+			node_lock(nodes_of(c), nd);
 			if (node_queued(nd) > value)
-				depot_to_slabs(c, nd);
+				depot_to_slabs(nodes_of(c), nd);
 			node_unlock(nd);
 		}
 		break;
@@ -633,13 +517,13 @@ int64_t slubq_cache_shrink(struct slubq_cache *c)
 	reclaim_queues(c);
 	std::int64_t freed = 0;
 	for (unsigned s = 0; s < c->nr_sockets; s++)
-		alien_drain_to(c, s);
+		alien_drain_to(nodes_of(c), s);
 	for (unsigned s = 0; s < c->nr_sockets; s++) {
 		node *nd = c->nodes[s];
-		node_lock(c, nd);
-		node_put_slabs(c, nd, nd->shared.objs, nd->shared.count);
+		node_lock(nodes_of(c), nd);
+		node_put_slabs(nodes_of(c), nd, nd->shared.objs, nd->shared.count);
 		nd->shared.count = 0;
-		depot_to_slabs(c, nd);
+		depot_to_slabs(nodes_of(c), nd);
 		node_unlock(nd);
 		freed += std::int64_t(elastic_release(c, nd));
 	}

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// Reading a cache: exact counts, statistics, snapshots, walking the registry.
+// Reading a cache: exact counts, statistics, snapshots.
 // Also the exported C entry points of the object paths.
 #include <cstring>
 #include <vector>
-#include "cache/cache_fast.hpp"
+#include "cache/cache.hpp"
+#include "cache/cache_source.hpp"
 #include "common/log.hpp"
-#include "registry/registry.hpp"
 
 using namespace slubq;
 
@@ -229,32 +229,6 @@ int slubq_cache_get_info(const struct slubq_cache *c, struct slubq_cache_info *i
 	return 0;
 }
 
-int slubq_cache_walk(int (*fn)(struct slubq_cache *c, const char *name, void *arg), void *arg)
-{
-	if (fn == nullptr)
-		return fail(EINVAL);
-	registry *r = registry_get();
-	if (r == nullptr)
-		return -rte_errno;
-	// Copy the names first: fn may create or destroy caches.
-	struct item { char name[SLUBQ_NAMESIZE]; slubq_cache *c; };
-	std::vector<item> items(SLUBQ_MAX_CACHES);
-	unsigned n = 0;
-	(void)plock_acquire(r->lock);
-	for (auto &e : r->entries)
-		if (e.used) {
-			std::memcpy(items[n].name, e.name, SLUBQ_NAMESIZE);
-			items[n++].c = e.cache;
-		}
-	plock_release(r->lock);
-	for (unsigned i = 0; i < n; i++) {
-		int rc = fn(items[i].c, items[i].name, arg);
-		if (rc != 0)
-			return rc;
-	}
-	return 0;
-}
-
 struct slubq_cache *slubq_cache_of(const void *obj, uint32_t slab_size)
 {
 	if (obj == nullptr || !is_pow2(slab_size))
@@ -277,55 +251,6 @@ rte_iova_t slubq_cache_virt2iova(const struct slubq_cache *c, const void *obj)
 	if (base == RTE_BAD_IOVA)
 		return RTE_BAD_IOVA;
 	return base + (reinterpret_cast<std::uintptr_t>(obj) - reinterpret_cast<std::uintptr_t>(s));
-}
-
-int slubq_topology_simulate(unsigned int nr_sockets, const int *map)
-{
-	registry *r = registry_get();
-	if (r == nullptr)
-		return -rte_errno;
-	topology t;
-	if (topology_simulate(t, nr_sockets, map) < 0)
-		return -rte_errno;
-	(void)plock_acquire(r->lock);
-	r->topo = t;
-	plock_release(r->lock);
-	return 0;
-}
-
-int slubq_topology_reset(void)
-{
-	registry *r = registry_get();
-	if (r == nullptr)
-		return -rte_errno;
-	topology t;
-	topology_from_eal(t);
-	(void)plock_acquire(r->lock);
-	r->topo = t;
-	plock_release(r->lock);
-	return 0;
-}
-
-unsigned int slubq_topology_sockets(void)
-{
-	registry *r = registry_get();
-	return r ? r->topo.nr_sockets : 1;
-}
-
-unsigned int slubq_topology_lcore_socket(unsigned int lcore)
-{
-	registry *r = registry_get();
-	if (r == nullptr)
-		return 0;
-	if (lcore >= RTE_MAX_LCORE)
-		return topology_thread_socket(r->topo);
-	return r->topo.lcore_socket[lcore];
-}
-
-int slubq_topology_is_simulated(void)
-{
-	registry *r = registry_get();
-	return r ? int(r->topo.simulated) : 0;
 }
 
 } // extern "C"

@@ -5,8 +5,10 @@
 #include <cstring>
 #include <rte_malloc.h>
 #include "cache/cache.hpp"
+#include "cache/cache_debug.hpp"
+#include "cache/cache_locked.hpp"
+#include "cache/cache_source.hpp"
 #include "common/log.hpp"
-#include "debug/debug.hpp"
 
 namespace slubq {
 
@@ -32,8 +34,8 @@ void give_back(slubq_cache *c, void *const *objs, std::uint32_t n)
 		while (j < n && slab_of(c->geo, objs[j])->socket == home)
 			j++;
 		node *nd = c->nodes[home];
-		node_lock(c, nd);
-		node_put_slabs(c, nd, objs + i, j - i);
+		node_lock(nodes_of(c), nd);
+		node_put_slabs(nodes_of(c), nd, objs + i, j - i);
 		node_unlock(nd);
 		i = j;
 	}
@@ -50,8 +52,8 @@ std::uint32_t take_local(slubq_cache *c, unsigned socket, void **out, std::uint3
 	std::uint32_t got = 0;
 	bool drained = false;
 	for (;;) {
-		node_lock(c, nd);
-		std::uint32_t k = node_take(c, nd, out + got, want - got, for_queue);
+		node_lock(nodes_of(c), nd);
+		std::uint32_t k = node_take(nodes_of(c), nd, out + got, want - got, for_queue);
 		got += k;
 		if (publish != nullptr) {
 			crash_order();
@@ -62,7 +64,7 @@ std::uint32_t take_local(slubq_cache *c, unsigned socket, void **out, std::uint3
 			return got;
 		if (!drained) {
 			drained = true;
-			if (alien_drain_to(c, socket) != 0)
+			if (alien_drain_to(nodes_of(c), socket) != 0)
 				continue;
 		}
 		if (is_elastic(c) && elastic_grow(c, nd) == 0)
@@ -79,9 +81,9 @@ std::uint32_t take_remote(slubq_cache *c, unsigned socket, void **out, std::uint
 		if (s == socket)
 			continue;
 		node *nd = c->nodes[s];
-		alien_drain_to(c, s);
-		node_lock(c, nd);
-		std::uint32_t k = node_take(c, nd, out + got, want - got, false);
+		alien_drain_to(nodes_of(c), s);
+		node_lock(nodes_of(c), nd);
+		std::uint32_t k = node_take(nodes_of(c), nd, out + got, want - got, false);
 		nd->stats.remote_given += k;
 		node_unlock(nd);
 		got += k;
@@ -102,12 +104,12 @@ std::uint32_t send_remote(slubq_cache *c, unsigned from, unsigned home, void *co
 {
 	if (c->flags & SLUBQ_F_NO_ALIEN) {
 		node *dest = c->nodes[home];
-		node_lock(c, dest);
-		node_put(c, dest, objs, k);
+		node_lock(nodes_of(c), dest);
+		node_put(nodes_of(c), dest, objs, k);
 		node_unlock(dest);
 		return k;
 	}
-	return alien_put(c, from, home, objs, k);
+	return alien_put(nodes_of(c), from, home, objs, k);
 }
 
 void count_remote(const slubq_cache *c, lcore_stats &st, std::uint32_t sent_home, std::uint32_t k)
@@ -143,7 +145,7 @@ bool flush_exchange(slubq_cache *c, lcore_queue *q)
 	    node_queued(nd) + q->count > load_relaxed(nd->shared.size))
 		return false;
 	queue_drop_bad(c, q);
-	node_lock(c, nd);
+	node_lock(nodes_of(c), nd);
 	bool ok = depot_reserve(nd, q->count, q->limit, e);
 	if (ok)
 		hand_full_to_depot(nd, q->objs, q->count, q->capacity, e);
@@ -163,7 +165,7 @@ bool refill_exchange(slubq_cache *c, lcore_queue *q, void **objs, std::uint32_t 
 	depot &d = nd->dep;
 	if (load_relaxed(d.nr_full) == 0)
 		return false;
-	node_lock(c, nd);
+	node_lock(nodes_of(c), nd);
 	const std::uint32_t cnt = q->count;
 	bool ok = d.nr_full > 0 && d.nr_empty < depot_slots && d.full[d.nr_full - 1].count >= n - cnt &&
 		  d.full[d.nr_full - 1].capacity >= q->limit;
@@ -206,8 +208,8 @@ void queue_take(slubq_cache *c, lcore_queue *q, void *const *objs, std::uint32_t
 	if (m > q->limit) {
 		// Bigger than the queue itself: straight to the node.
 		node *nd = c->nodes[q->socket];
-		node_lock(c, nd);
-		node_put(c, nd, objs, m);
+		node_lock(nodes_of(c), nd);
+		node_put(nodes_of(c), nd, objs, m);
 		node_unlock(nd);
 		c->stats[lcore_of(c, q)].flushes++;
 		return;
@@ -302,8 +304,8 @@ void queue_to_node(slubq_cache *c, lcore_queue *q, std::uint32_t k)
 		q->count -= m;
 		k -= m;
 		crash_order();
-		node_lock(c, nd);
-		node_put(c, nd, piece, m);
+		node_lock(nodes_of(c), nd);
+		node_put(nodes_of(c), nd, piece, m);
 		node_unlock(nd);
 	}
 }
@@ -314,54 +316,9 @@ void report_bad_object(slubq_cache *c, const void *obj, const char *what, const 
 	debug_report(c, obj, what, why);
 }
 
-namespace {
-
-// The table overflowed: the slab header says (it may be unmapped: a fault).
-const char *header_problem(const slubq_cache *c, const void *obj)
-{
-	const slab *s = slab_of(c->geo, obj);
-	if (s->magic != slab_magic || s->owner != c)
-		return "not an object of this cache (foreign pointer: not its slab)";
-	return slab_index(c->geo, s, obj) == UINT32_MAX ? why_not_slot : nullptr;
-}
-
-} // namespace
-
-const char *object_checker::problem_slow(const void *obj)
-{
-	const std::uintptr_t s = reinterpret_cast<std::uintptr_t>(obj) & g.slab_mask;
-	if (obj == nullptr)
-		return "NULL pointer";
-	unsigned w = 1;
-	while (w < nknown && !(s - known[w].lo < known[w].hi - known[w].lo))
-		w++;
-	if (w < nknown) {
-		std::swap(known[0], known[w]);
-		return problem(obj);
-	}
-	span r;
-	switch (spans_find(c, s, &r)) {
-	case span_answer::no:
-		return "not an object of this cache (foreign pointer: not in its memory)";
-	case span_answer::unknown:
-		return s == 0 ? "not an object of this cache (foreign pointer: not in its memory)" : header_problem(c, obj);
-	case span_answer::yes:
-		break;
-	}
-	// The newcomer goes first; the one it displaces takes a slot in turn.
-	if (known[0].hi != 0) { // (the first range found displaces nothing)
-		known[next] = known[0];
-		nknown = std::max(nknown, next + 1);
-		next = next + 1 < ways ? next + 1 : 1;
-	}
-	const std::uintptr_t tail = (r.hi - 1) & g.slab_mask;
-	known[0] = range{r.lo, r.hi, tail, UINT32_MAX};
-	return problem(obj);
-}
-
 void queue_drop_bad(slubq_cache *c, lcore_queue *q)
 {
-	object_checker check(c);
+	object_checker check = checker_of(c);
 	void **const objs = q->objs;
 	std::uint32_t n = q->count;
 	// A whole queue array handed on as a magazine: first a branch-free pass
@@ -462,7 +419,7 @@ int alloc_locked(slubq_cache *c, unsigned socket, void **objs, std::uint32_t n)
 	if (got < n && reclaim_queues(c) > 0)
 		got += take(objs + got, n - got);
 	node *nd = c->nodes[socket];
-	node_lock(c, nd);
+	node_lock(nodes_of(c), nd);
 	nd->stats.locked_ops++;
 	node_unlock(nd);
 	if (got == n)
@@ -475,7 +432,7 @@ void free_locked(slubq_cache *c, unsigned socket, void *const *objs, std::uint32
 {
 	home_batches hb;
 	node *nd = c->nodes[socket];
-	object_checker check(c);
+	object_checker check = checker_of(c);
 	for (std::uint32_t i = 0; i < n; i++) {
 		void *obj = objs[i];
 		if (const char *why = check.problem(obj); SLUBQ_UNLIKELY(why != nullptr)) {
@@ -486,8 +443,8 @@ void free_locked(slubq_cache *c, unsigned socket, void *const *objs, std::uint32
 		hb.objs[home][hb.count[home]++] = obj;
 		if (hb.count[home] == home_batches::cap) {
 			if (home == socket) {
-				node_lock(c, nd);
-				node_put(c, nd, hb.objs[home], hb.count[home]);
+				node_lock(nodes_of(c), nd);
+				node_put(nodes_of(c), nd, hb.objs[home], hb.count[home]);
 				node_unlock(nd);
 			} else {
 				send_remote(c, socket, home, hb.objs[home], hb.count[home]);
@@ -495,9 +452,9 @@ void free_locked(slubq_cache *c, unsigned socket, void *const *objs, std::uint32
 			hb.count[home] = 0;
 		}
 	}
-	node_lock(c, nd);
+	node_lock(nodes_of(c), nd);
 	nd->stats.locked_ops++;
-	node_put(c, nd, hb.objs[socket], hb.count[socket]);
+	node_put(nodes_of(c), nd, hb.objs[socket], hb.count[socket]);
 	node_unlock(nd);
 	for (unsigned h = 0; h < c->nr_sockets; h++)
 		if (h != socket && hb.count[h])
@@ -552,7 +509,7 @@ int alloc_slow(slubq_cache *c, lcore_queue *q, void **objs, std::uint32_t n)
 	if (n == 0)
 		return 0;
 	if (q == nullptr) // not an EAL lcore: the locked path (with debug checks, if any)
-		return debug_alloc(c, LCORE_ID_ANY, objs, n, __builtin_return_address(0));
+		return locked_path_alloc(c, LCORE_ID_ANY, objs, n, __builtin_return_address(0));
 	queue_wait_unclaimed(q);
 	unsigned lc = lcore_of(c, q);
 	lcore_stats &st = c->stats[lc];
@@ -560,7 +517,7 @@ int alloc_slow(slubq_cache *c, lcore_queue *q, void **objs, std::uint32_t n)
 	int rc;
 	if (SLUBQ_UNLIKELY(!q->active || q->limit == 0)) {
 		// No queue (disabled, debug checks, fault injection): locked path.
-		rc = debug_alloc(c, lc, objs, n, __builtin_return_address(0));
+		rc = locked_path_alloc(c, lc, objs, n, __builtin_return_address(0));
 	} else {
 		rc = alloc_via_queue(c, q, objs, n, st);
 		// Short: objects waiting in our own alien buffers go home, and
@@ -581,7 +538,7 @@ void free_slow(slubq_cache *c, lcore_queue *q, void *const *objs, std::uint32_t 
 	if (n == 0)
 		return;
 	if (q == nullptr) {
-		debug_free(c, LCORE_ID_ANY, objs, n, __builtin_return_address(0));
+		locked_path_free(c, LCORE_ID_ANY, objs, n, __builtin_return_address(0));
 		return;
 	}
 	queue_wait_unclaimed(q);
@@ -590,7 +547,7 @@ void free_slow(slubq_cache *c, lcore_queue *q, void *const *objs, std::uint32_t 
 	st.free_slow += n;
 	queue_prepare(c, q);
 	if (SLUBQ_UNLIKELY(!q->active || q->limit == 0)) {
-		debug_free(c, lc, objs, n, __builtin_return_address(0));
+		locked_path_free(c, lc, objs, n, __builtin_return_address(0));
 		return;
 	}
 	if (!(c->fast_flags & FAST_CHECK_REMOTE)) {
@@ -604,7 +561,7 @@ void free_slow(slubq_cache *c, lcore_queue *q, void *const *objs, std::uint32_t 
 	const unsigned self = q->socket;
 	std::uint32_t buffered = 0;
 	lcore_alien &aliens = c->aliens[lc];
-	object_checker check(c);
+	object_checker check = checker_of(c);
 	for (std::uint32_t i = 0; i < n; i++) {
 		void *obj = objs[i];
 		if (const char *why = check.problem(obj); SLUBQ_UNLIKELY(why != nullptr)) {

@@ -13,7 +13,7 @@
 #include <vector>
 #include "cache/cache.hpp"
 #include "common/log.hpp"
-#include "debug/debug_check.hpp"
+#include "cache/cache_debug.hpp"
 
 using namespace slubq;
 
@@ -153,7 +153,7 @@ extern "C" int slubq_cache_verify(struct slubq_cache *c, char *buf, size_t len)
 		for (unsigned h = 0; h < c->nr_sockets; h++)
 			alien_lock(c->nodes[s]->alien[h]);
 	for (unsigned s = 0; s < c->nr_sockets; s++)
-		node_lock(c, c->nodes[s]);
+		node_lock(nodes_of(c), c->nodes[s]);
 
 	std::unordered_map<const slab *, slab_seen> slabs;
 	for (unsigned s = 0; s < c->nr_sockets; s++) {

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "common/log.hpp"
-#include "slubq.h"
 
 RTE_LOG_REGISTER(slubq_logtype_id, lib.slubq, NOTICE);
 

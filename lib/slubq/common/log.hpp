@@ -4,10 +4,12 @@
 #include <rte_log.h>
 #include <rte_errno.h>
 
-extern "C" int slubq_logtype_id;
+#include "slubq.h"
 
+// Through the public slubq_logtype(): the mempool driver logs with this
+// macro too, and libslubq exports no variable for it.
 #define SLUBQ_LOG(level, fmt, ...) \
-	rte_log(RTE_LOG_##level, slubq_logtype_id, "SLUBQ: " fmt "\n", ##__VA_ARGS__)
+	rte_log(RTE_LOG_##level, slubq_logtype(), "SLUBQ: " fmt "\n", ##__VA_ARGS__)
 
 namespace slubq {
 // Errors are -errno and rte_errno (DPDK convention).

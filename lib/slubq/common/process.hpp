@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// Processes sharing slubq memory: who we are, whether another one is still
-// alive, and a memory barrier on every thread of every process that uses
-// slubq (Linux membarrier), so that an owner's fast path can stay free of
-// fences while a reclaimer pays for both sides (docs/design.md, "Reclaim").
+// Layer 0: processes sharing slubq memory: who we are, whether another one
+// is still alive, and a memory barrier on every thread of every process
+// that uses slubq (Linux membarrier), so that an owner's fast path can stay
+// free of fences while a reclaimer pays for both sides (docs/design.md,
+// "Reclaim").
 #pragma once
 
 #include <cstdint>

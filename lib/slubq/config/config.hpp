@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// The configuration layer's C++ interface (the C API in slubq_config.h is
-// a thin wrapper). Loading needs no EAL: with the EAL up, a "real"
-// topology is the EAL's, else hwloc's.
+// Layer 9, the top: the configuration layer's C++ interface (the C API in
+// slubq_config.h is a thin wrapper). Loading needs no EAL: with the EAL up,
+// a "real" topology is the EAL's, else hwloc's.
 #pragma once
 
 #include <cstdint>
@@ -33,6 +33,9 @@ void parse_topology(diagnostics &d, const YAML::Node &node, position where, topo
 // sizing (auto count 0 on a listed socket, ...) go to d, advisories
 // (hugepages short, count below need) to c.warnings.
 void compute_sizing(config &c, diagnostics &d);
+
+// The names of the debug flags set in flags (slubq_flag_name), lowest bit first.
+std::vector<std::string> debug_flag_names(std::uint32_t flags);
 
 // Parameters of the slubq cache of a configured cache (name points into c).
 slubq_cache_params cache_params(const cache &c);

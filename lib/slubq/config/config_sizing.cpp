@@ -19,9 +19,6 @@ namespace slubq::config {
 
 namespace {
 
-constexpr std::uint64_t elastic_chunk = 2u << 20;     // cache_create.cpp: default_chunk
-constexpr std::uint64_t elastic_dma_chunk = 1u << 20; // half, so an IOVA-contiguous chunk fits a hugepage
-
 std::uint64_t div_up(std::uint64_t a, std::uint64_t b) { return (a + b - 1) / b; }
 
 // A pointer stack (queue, shared queue, alien queue) as slubq allocates it.
@@ -169,11 +166,7 @@ void size_cache(config &c, const cache &k, per_socket_estimate &est)
 	geometry g;
 	if (cache_geometry(g, &params) < 0)
 		return; // reported by the parser
-	// Elastic chunks as cache_create.cpp cuts them.
-	std::uint64_t chunk = std::max<std::uint64_t>(g.slab_size, k.tune.dma ? elastic_dma_chunk : elastic_chunk);
-	if (k.tune.mem_limit != 0)
-		chunk = std::min(chunk, k.tune.mem_limit);
-	chunk = std::max<std::uint64_t>(align_down(chunk, g.slab_size), g.slab_size);
+	const std::uint64_t chunk = elastic_chunk_bytes(&params, g);
 	std::uint64_t total = 0;
 	bool first = true;
 	for (unsigned s : k.sockets) {

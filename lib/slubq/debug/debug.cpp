@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// The locked path with its debug checks: fault injection, then per object
-// on allocation (poison intact, red zones intact, state, tracking) and on
-// free (a pointer of this cache, the start of an object, allocated — not
-// already free, red zones intact — then poison, state, tracking).
-// A bad object is reported, counted and dropped (a free) or handed out
-// with its bytes repaired (an allocation): the cache stays consistent.
-#include "debug/debug.hpp"
+// The debug checks the locked path calls (cache/cache_debug.hpp): fault
+// injection, then per object on allocation (poison intact, red zones
+// intact, state, tracking) and on free (a pointer of this cache, the start
+// of an object, allocated — not already free, red zones intact — then
+// poison, state, tracking).
+#include "cache/cache_debug.hpp"
 
 #include <dlfcn.h>
 #include <link.h>
@@ -18,10 +17,8 @@
 
 namespace slubq {
 
-namespace {
-
 // Fault injection: every Nth allocation call, or with probability ppm.
-bool inject_fault(slubq_cache *c)
+bool debug_inject_fault(slubq_cache *c)
 {
 	debug_state &d = c->dbg;
 	std::uint32_t every = load_relaxed(d.fail_every);
@@ -46,6 +43,8 @@ bool inject_fault(slubq_cache *c)
 		__atomic_add_fetch(&d.injected, 1, __ATOMIC_RELAXED);
 	return fail_now;
 }
+
+namespace {
 
 // The object file (DSO) holding addr, or null. _dl_find_object: lock-free
 // and O(log n), unlike dladdr, which takes the loader's lock and scans the
@@ -155,14 +154,6 @@ const void *app_caller(const void *ra)
 
 namespace {
 
-unsigned socket_of_caller(const slubq_cache *c, unsigned lcore)
-{
-	return lcore < RTE_MAX_LCORE ? c->topo.lcore_socket[lcore] : topology_thread_socket(c->topo);
-}
-
-// An object just taken from the node: check what a free object must hold,
-// then mark it allocated. Damage is reported and repaired; the object is
-// still handed out (it is a valid object; the damage was someone else's).
 void mark_allocated(slubq_cache *c, void *obj, const debug_op &op)
 {
 	const slab *s = slab_of(c->geo, obj);
@@ -187,9 +178,9 @@ void mark_allocated(slubq_cache *c, void *obj, const debug_op &op)
 	__atomic_store_n(&t->state, std::uint8_t(OBJ_ALLOCATED), __ATOMIC_RELEASE);
 }
 
-// May obj be freed into c? Reports (and refuses) anything that is not an
-// allocated object of c; otherwise checks its red zones and marks it free.
-bool accept_free(slubq_cache *c, void *obj, const debug_op &op)
+} // namespace
+
+bool debug_accept_free(slubq_cache *c, void *obj, const debug_op &op)
 {
 	if (obj == nullptr) {
 		debug_problem(c, obj, "free", &op, "NULL pointer");
@@ -238,47 +229,10 @@ bool accept_free(slubq_cache *c, void *obj, const debug_op &op)
 	return true;
 }
 
-} // namespace
-
-bool debug_active(const slubq_cache *c)
+void debug_mark_allocated(slubq_cache *c, void *const *objs, std::uint32_t n, const debug_op &op)
 {
-	return c->dbg.flags != 0 || load_relaxed(c->dbg.fail_every) != 0 || load_relaxed(c->dbg.fail_ppm) != 0;
-}
-
-int debug_alloc(slubq_cache *c, unsigned lcore, void **objs, std::uint32_t n, const void *caller)
-{
-	if (inject_fault(c))
-		return fail(ENOBUFS);
-	int rc = alloc_locked(c, socket_of_caller(c, lcore), objs, n);
-	if (rc < 0 || c->geo.meta_size == 0)
-		return rc;
-	const debug_op op{lcore, (c->dbg.flags & SLUBQ_F_TRACK) ? app_caller(caller) : nullptr, caller};
 	for (std::uint32_t i = 0; i < n; i++)
 		mark_allocated(c, objs[i], op);
-	return 0;
-}
-
-void debug_free(slubq_cache *c, unsigned lcore, void *const *objs, std::uint32_t n, const void *caller)
-{
-	const unsigned socket = socket_of_caller(c, lcore);
-	if (c->geo.meta_size == 0) {
-		free_locked(c, socket, objs, n);
-		return;
-	}
-	const debug_op op{lcore, (c->dbg.flags & SLUBQ_F_TRACK) ? app_caller(caller) : nullptr, caller};
-	void *good[64];
-	std::uint32_t k = 0;
-	for (std::uint32_t i = 0; i < n; i++) {
-		if (!accept_free(c, objs[i], op))
-			continue;
-		good[k++] = objs[i];
-		if (k == RTE_DIM(good)) {
-			free_locked(c, socket, good, k);
-			k = 0;
-		}
-	}
-	if (k != 0)
-		free_locked(c, socket, good, k);
 }
 
 } // namespace slubq

@@ -72,7 +72,7 @@ extern "C" int slubq_cache_leaks(struct slubq_cache *c, struct slubq_leak *oldes
 		for (unsigned h = 0; h < c->nr_sockets; h++)
 			alien_lock(c->nodes[s]->alien[h]);
 	for (unsigned s = 0; s < c->nr_sockets; s++)
-		node_lock(c, c->nodes[s]);
+		node_lock(nodes_of(c), c->nodes[s]);
 	std::uint64_t n = walk_slabs(c, list);
 	for (unsigned s = c->nr_sockets; s-- > 0;)
 		node_unlock(c->nodes[s]);

@@ -1,29 +1,19 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// One object as the debug checks see it: its slab, slot index, debug record
-// and red zones, and the byte checks shared by the alloc/free paths and
-// verify. Internal to lib/slubq/debug.
+// Layer 8 (beside telemetry/ and malloc/): one object as the debug checks
+// see it: its slab, slot index, debug record and red zones, and the byte
+// checks shared by the alloc/free paths and verify. Internal to
+// lib/slubq/debug.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include "cache/cache.hpp"
-#include "debug/debug_layout.hpp"
+#include "cache/cache_debug.hpp"
+#include "slab/slot_layout.hpp"
 
 namespace slubq {
 
-// Where the current operation comes from (printed in reports, kept in records).
-struct debug_op {
-	unsigned lcore;     // rte_lcore_id() of the caller (LCORE_ID_ANY: not an EAL thread)
-	const void *caller; // return address into the application; null: not found yet (see ra)
-	const void *ra;     // the slow path's own return address, from which caller is found
-};
-
-// The application's return address, from the slow path's own (ra): the
-// first frame outside libslubq and DPDK's mempool/mbuf/ethdev libraries.
-// Unwinds the stack when ra is in one of those (a driver pool): most of a
-// debug get/put's cost, so done only when tracking or reporting needs it.
-const void *app_caller(const void *ra);
 inline const void *caller_of(const debug_op &op) { return op.caller != nullptr ? op.caller : app_caller(op.ra); }
 
 inline obj_track *track_of(const slubq_cache *c, const slab *s, std::uint32_t idx)
@@ -102,7 +92,7 @@ inline bool in_some_slab(const slubq_cache *c, const void *obj)
 	if (s == nullptr)
 		return false;
 	const bool readable = in_eal_memory(s) || (c->src.kind != SLUBQ_SOURCE_ELASTIC &&
-						   spans_may_hold(c, reinterpret_cast<std::uintptr_t>(s)));
+						   spans_may_hold(c->spans, reinterpret_cast<std::uintptr_t>(s)));
 	return readable && s->magic == slab_magic;
 }
 

@@ -10,7 +10,7 @@
 #include <rte_cycles.h>
 #include <rte_memory.h>
 #include "common/log.hpp"
-#include "debug/debug.hpp"
+#include "cache/cache_debug.hpp"
 #include "debug/debug_object.hpp"
 
 namespace slubq {

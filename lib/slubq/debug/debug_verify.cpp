@@ -7,7 +7,6 @@
 //   bit clear, in no queue         -> the application's: state allocated
 #include <cstdio>
 #include <unordered_set>
-#include "debug/debug_check.hpp"
 #include "debug/debug_object.hpp"
 
 namespace slubq {

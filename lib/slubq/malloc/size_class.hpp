@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// Size classes of slubq_malloc and the layout that lets slubq_free find
-// what it frees from the pointer alone.
+// Layer 8 (beside debug/ and telemetry/): size classes of slubq_malloc and
+// the layout that lets slubq_free find what it frees from the pointer
+// alone.
 //
 // Every size-class cache uses slabs of SLUBQ_MALLOC_SLAB_SIZE, so
 // `ptr & ~(slab size - 1)` is the slab header of any class object. A large

@@ -11,7 +11,7 @@
 
 #include <rte_lcore.h>
 #include "slubq_malloc.h"
-#include "cache/cache_fast.hpp"
+#include "cache/cache.hpp"
 #include "malloc/size_class.hpp"
 
 namespace slubq {

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <rte_malloc.h>
-#include "cache/cache.hpp"
+#include "slab/object_checker.hpp"
 #include "common/log.hpp"
 
 namespace slubq {
@@ -36,6 +36,7 @@ void track_empty(slab *s, bool entering)
 
 void list_add(node *nd, slab *s, slab_list_id to, bool front)
 {
+	SLUBQ_ASSERT(plock_held(nd->lock) && slab_on_list(s) == LIST_NONE);
 	slab_list &l = list_of(nd, to);
 	if (front) {
 		slab_prev(s) = nullptr;
@@ -59,6 +60,7 @@ void list_del(node *nd, slab *s)
 	std::uint8_t &on = slab_on_list(s);
 	if (on == LIST_NONE)
 		return;
+	SLUBQ_ASSERT(plock_held(nd->lock) && list_of(nd, on).count > 0);
 	slab_list &l = list_of(nd, on);
 	slab *&next = slab_next(s), *&prev = slab_prev(s);
 	if (prev) slab_next(prev) = next; else l.head = next;
@@ -85,15 +87,17 @@ namespace {
 
 // Objects from slabs in address order: partial slabs first (keep empty ones
 // whole so shrink can give them back), then empty ones.
-std::uint32_t take_from_slabs(slubq_cache *c, node *nd, void **out, std::uint32_t want)
+std::uint32_t take_from_slabs(const node_set &ns, node *nd, void **out, std::uint32_t want)
 {
 	std::uint32_t got = 0;
 	while (got < want) {
+		SLUBQ_ASSERT(nd->free_objs <= nd->nr_objs);
 		slab *s = nd->partial.head ? nd->partial.head : nd->empty.head;
 		if (s == nullptr)
 			break;
-		std::uint32_t k = slab_take(c->geo, s, out + got, want - got);
+		std::uint32_t k = slab_take(ns.geo, s, out + got, want - got);
 		got += k;
+		SLUBQ_ASSERT(k <= nd->free_objs);
 		nd->free_objs -= k;
 		list_fix(nd, s);
 	}
@@ -146,6 +150,7 @@ bool depot_take_empty(node *nd, std::uint32_t min_capacity, magazine &out)
 
 bool depot_reserve(node *nd, std::uint32_t count, std::uint32_t min_capacity, magazine &e)
 {
+	SLUBQ_ASSERT(plock_held(nd->lock));
 	return nd->dep.nr_full < depot_slots && node_queued(nd) + count <= nd->shared.size &&
 	       depot_take_empty(nd, min_capacity, e);
 }
@@ -153,6 +158,7 @@ bool depot_reserve(node *nd, std::uint32_t count, std::uint32_t min_capacity, ma
 void depot_put_full(node *nd, magazine m)
 {
 	depot &d = nd->dep;
+	SLUBQ_ASSERT(plock_held(nd->lock) && d.nr_full < depot_slots);
 	d.full[d.nr_full] = m;
 	d.objs += m.count;
 	crash_order();
@@ -163,10 +169,12 @@ void depot_put_full(node *nd, magazine m)
 std::uint32_t depot_take(node *nd, void **out, std::uint32_t want)
 {
 	depot &d = nd->dep;
+	SLUBQ_ASSERT(plock_held(nd->lock));
 	std::uint32_t got = 0;
 	while (got < want && d.nr_full > 0) {
 		magazine &m = d.full[d.nr_full - 1];
 		std::uint32_t k = std::min(m.count, want - got);
+		SLUBQ_ASSERT(k <= d.objs);
 		std::memcpy(out + got, m.objs + m.count - k, k * sizeof(void *));
 		m.count -= k;
 		d.objs -= k;
@@ -177,19 +185,20 @@ std::uint32_t depot_take(node *nd, void **out, std::uint32_t want)
 	return got;
 }
 
-void depot_to_slabs(slubq_cache *c, node *nd)
+void depot_to_slabs(const node_set &ns, node *nd)
 {
 	depot &d = nd->dep;
 	while (d.nr_full > 0) {
 		magazine m = d.full[--d.nr_full];
-		node_put_slabs(c, nd, m.objs, m.count);
+		node_put_slabs(ns, nd, m.objs, m.count);
 		depot_keep_empty(d, m);
 	}
 	d.objs = 0;
 }
 
-std::uint32_t node_take(slubq_cache *c, node *nd, void **out, std::uint32_t want, bool for_queue)
+std::uint32_t node_take(const node_set &ns, node *nd, void **out, std::uint32_t want, bool for_queue)
 {
+	SLUBQ_ASSERT(plock_held(nd->lock) && nd->shared.count <= nd->shared.capacity);
 	obj_stack &sh = nd->shared;
 	std::uint32_t from_shared = std::min(sh.count, want);
 	void **hot = sh.objs + sh.count - from_shared;
@@ -197,7 +206,7 @@ std::uint32_t node_take(slubq_cache *c, node *nd, void **out, std::uint32_t want
 		// Queue order: slab objects reversed (so pops walk addresses upwards),
 		// then magazine and shared ones on top (popped first: the hottest).
 		std::uint32_t from_dep = std::uint32_t(std::min<std::uint64_t>(nd->dep.objs, want - from_shared));
-		std::uint32_t got = take_from_slabs(c, nd, out, want - from_shared - from_dep);
+		std::uint32_t got = take_from_slabs(ns, nd, out, want - from_shared - from_dep);
 		std::reverse(out, out + got);
 		got += depot_take(nd, out + got, from_dep);
 		std::memcpy(out + got, hot, from_shared * sizeof(void *));
@@ -208,62 +217,66 @@ std::uint32_t node_take(slubq_cache *c, node *nd, void **out, std::uint32_t want
 		out[i] = hot[from_shared - 1 - i];
 	sh.count -= from_shared;
 	std::uint32_t got = from_shared + depot_take(nd, out + from_shared, want - from_shared);
-	return got + take_from_slabs(c, nd, out + got, want - got);
+	return got + take_from_slabs(ns, nd, out + got, want - got);
 }
 
-void node_put_slabs(slubq_cache *c, node *nd, void *const *objs, std::uint32_t k)
+void node_put_slabs(const node_set &ns, node *nd, void *const *objs, std::uint32_t k)
 {
-	const geometry &g = c->geo;
-	object_checker check(c);
+	SLUBQ_ASSERT(plock_held(nd->lock));
+	const geometry &g = ns.geo;
+	object_checker check(ns.geo, ns.spans, ns.owner);
 	for (std::uint32_t i = 0; i < k; i++) {
 		void *obj = objs[i];
 		if (const char *why = check.problem(obj); SLUBQ_UNLIKELY(why != nullptr)) {
-			report_bad_object(c, obj, "free", why);
+			ns.report(ns.owner, obj, "free", why);
 			continue;
 		}
 		slab *s = slab_of(g, obj);
 		// The header line is read here anyway (socket): its magic also
 		// refuses a stale pointer into a chunk being given back (detached
 		// under this lock, its range not yet removed).
-		if (SLUBQ_UNLIKELY(s->magic != slab_magic || s->owner != c)) {
-			report_bad_object(c, obj, "free", "not an object of this cache (its slab was given back)");
+		if (SLUBQ_UNLIKELY(s->magic != slab_magic || s->owner != ns.owner)) {
+			ns.report(ns.owner, obj, "free", "not an object of this cache (its slab was given back)");
 			continue;
 		}
 		if (SLUBQ_UNLIKELY(s->socket != nd->socket)) {
-			report_bad_object(c, obj, "free", "object routed to the wrong node");
+			ns.report(ns.owner, obj, "free", "object routed to the wrong node");
 			continue;
 		}
 		std::uint32_t idx = slab_index(g, s, obj);
 		if (SLUBQ_UNLIKELY(!slab_put(s, idx))) {
-			report_bad_object(c, obj, "free", "double free (object already free in its slab)");
+			ns.report(ns.owner, obj, "free", "double free (object already free in its slab)");
 			continue;
 		}
 		nd->free_objs++;
+		SLUBQ_ASSERT(nd->free_objs <= nd->nr_objs);
 		const std::uint32_t nr_free = slab_nr_free(s);
 		if (nr_free == 1 || nr_free == s->nr_objs)
 			list_fix(nd, s);
 	}
 }
 
-void node_put(slubq_cache *c, node *nd, void *const *objs, std::uint32_t k)
+void node_put(const node_set &ns, node *nd, void *const *objs, std::uint32_t k)
 {
 	obj_stack &sh = nd->shared;
+	SLUBQ_ASSERT(plock_held(nd->lock) && sh.size <= sh.capacity);
 	// Magazines count against the shared size too.
 	std::uint64_t queued = node_queued(nd);
 	std::uint32_t room = sh.size > queued ? std::uint32_t(sh.size - queued) : 0;
 	std::uint32_t to_shared = std::min(room, k);
 	std::uint32_t to_slabs = k - to_shared;
-	node_put_slabs(c, nd, objs, to_slabs);
+	node_put_slabs(ns, nd, objs, to_slabs);
 	// The newest objects (the end of the batch) are the hottest: keep them queued.
 	// They skip the bitmap, so check them here (memory range, slab header,
 	// slot start: cheap, and it catches foreign pointers without debug).
-	object_checker check(c);
+	object_checker check(ns.geo, ns.spans, ns.owner);
 	for (std::uint32_t i = to_slabs; i < k; i++) {
 		if (SLUBQ_UNLIKELY(check.problem(objs[i]) != nullptr ||
-				   (c->nr_sockets > 1 && slab_of(c->geo, objs[i])->socket != nd->socket))) {
-			node_put_slabs(c, nd, objs + i, 1); // reports it
+				   (ns.nr_sockets > 1 && slab_of(ns.geo, objs[i])->socket != nd->socket))) {
+			node_put_slabs(ns, nd, objs + i, 1); // reports it
 			continue;
 		}
+		SLUBQ_ASSERT(sh.count < sh.size);
 		sh.objs[sh.count++] = objs[i];
 	}
 }
@@ -286,8 +299,9 @@ bool alien_exchange(node *home, obj_stack &q, std::uint32_t min_capacity)
 
 } // namespace
 
-void alien_send_home(slubq_cache *c, node *dest, obj_stack &q, std::uint32_t min_capacity)
+void alien_send_home(const node_set &ns, node *dest, obj_stack &q, std::uint32_t min_capacity)
 {
+	SLUBQ_ASSERT(plock_held(dest->lock) && q.count <= q.capacity);
 	const std::uint32_t n = q.count;
 	dest->stats.alien_received += n;
 	if (alien_exchange(dest, q, min_capacity))
@@ -296,24 +310,24 @@ void alien_send_home(slubq_cache *c, node *dest, obj_stack &q, std::uint32_t min
 	// them (a process dying in between loses them, never duplicates them).
 	q.count = 0;
 	crash_order();
-	node_put(c, dest, q.objs, n);
+	node_put(ns, dest, q.objs, n);
 }
 
-std::uint32_t alien_put(slubq_cache *c, unsigned from, unsigned home, void *const *objs, std::uint32_t k)
+std::uint32_t alien_put(const node_set &ns, unsigned from, unsigned home, void *const *objs, std::uint32_t k)
 {
 	std::uint32_t sent = 0;
-	node *local = c->nodes[from];
-	node *dest = c->nodes[home];
+	node *local = ns.nodes[from];
+	node *dest = ns.nodes[home];
 	alien_queue &a = local->alien[home];
 	alien_lock(a);
 	if (a.q.count + k > a.q.size) {
 		// Full: the whole queue goes home in one batch, under one lock.
-		node_lock(c, dest);
+		node_lock(ns, dest);
 		sent += a.q.count;
-		alien_send_home(c, dest, a.q, a.q.size);
+		alien_send_home(ns, dest, a.q, a.q.size);
 		if (k > a.q.size) {
 			// Bigger than the alien queue itself (or queue size 0): straight home.
-			node_put(c, dest, objs, k);
+			node_put(ns, dest, objs, k);
 			dest->stats.alien_received += k;
 			sent += k;
 			k = 0;
@@ -321,24 +335,25 @@ std::uint32_t alien_put(slubq_cache *c, unsigned from, unsigned home, void *cons
 		node_unlock(dest);
 		a.flushes++;
 	}
+	SLUBQ_ASSERT(a.q.count + k <= a.q.size && a.q.size <= a.q.capacity);
 	std::memcpy(a.q.objs + a.q.count, objs, k * sizeof(void *));
 	a.q.count += k;
 	alien_unlock(a);
 	return sent;
 }
 
-std::uint32_t alien_flush(slubq_cache *c, unsigned from, unsigned home)
+std::uint32_t alien_flush(const node_set &ns, unsigned from, unsigned home)
 {
-	node *local = c->nodes[from];
-	node *dest = c->nodes[home];
+	node *local = ns.nodes[from];
+	node *dest = ns.nodes[home];
 	alien_queue &a = local->alien[home];
 	if (load_relaxed(a.q.count) == 0)
 		return 0;
 	alien_lock(a);
 	std::uint32_t n = a.q.count;
 	if (n) {
-		node_lock(c, dest);
-		alien_send_home(c, dest, a.q, a.q.size);
+		node_lock(ns, dest);
+		alien_send_home(ns, dest, a.q, a.q.size);
 		node_unlock(dest);
 		a.flushes++;
 	}
@@ -346,12 +361,12 @@ std::uint32_t alien_flush(slubq_cache *c, unsigned from, unsigned home)
 	return n;
 }
 
-std::uint32_t alien_drain_to(slubq_cache *c, unsigned home)
+std::uint32_t alien_drain_to(const node_set &ns, unsigned home)
 {
 	std::uint32_t n = 0;
-	for (unsigned s = 0; s < c->nr_sockets; s++)
+	for (unsigned s = 0; s < ns.nr_sockets; s++)
 		if (s != home)
-			n += alien_flush(c, s, home);
+			n += alien_flush(ns, s, home);
 	return n;
 }
 
@@ -375,39 +390,39 @@ int stack_reserve(obj_stack &st, std::uint32_t size, int real_socket, void ***ol
 	return 0;
 }
 
-int node_init(slubq_cache *c, node *nd, unsigned socket, int real_socket)
+int node_init(node *nd, unsigned socket, int real_socket, unsigned nr_sockets, std::uint32_t shared_size,
+	      std::uint32_t queue_size, std::uint32_t alien_size)
 {
 	std::memset(static_cast<void *>(nd), 0, sizeof(*nd));
 	plock_init(nd->lock);
 	nd->socket = std::uint16_t(socket);
 	nd->real_socket = real_socket;
 	void **old;
-	if (stack_reserve(nd->shared, c->tune.shared_size, real_socket, &old) < 0)
+	if (stack_reserve(nd->shared, shared_size, real_socket, &old) < 0)
 		return -rte_errno;
-	nd->shared.size = c->tune.shared_size;
+	nd->shared.size = shared_size;
 	// Two empty arrays per node start the magazine exchange (cache_slow.cpp);
 	// after that, every exchange gives one array for another.
-	const std::uint32_t queue = c->tune.queue_size;
-	if (queue != 0 && c->tune.shared_size >= queue) {
+	if (queue_size != 0 && shared_size >= queue_size) {
 		for (unsigned i = 0; i < 2; i++) {
-			magazine m = magazine_alloc(queue, real_socket);
+			magazine m = magazine_alloc(queue_size, real_socket);
 			if (m.objs == nullptr)
 				break; // exchanges allocate when they need one
 			nd->dep.empty[nd->dep.nr_empty++] = m;
 		}
 	}
-	for (unsigned h = 0; h < c->nr_sockets; h++) {
+	for (unsigned h = 0; h < nr_sockets; h++) {
 		plock_init(nd->alien[h].lock);
 		if (h == socket)
 			continue;
-		if (stack_reserve(nd->alien[h].q, c->tune.alien_size, real_socket, &old) < 0)
+		if (stack_reserve(nd->alien[h].q, alien_size, real_socket, &old) < 0)
 			return -rte_errno;
-		nd->alien[h].q.size = c->tune.alien_size;
+		nd->alien[h].q.size = alien_size;
 	}
 	return 0;
 }
 
-void node_fini(slubq_cache *c, node *nd)
+void node_fini(node *nd, unsigned nr_sockets)
 {
 	rte_free(nd->shared.objs);
 	nd->shared.objs = nullptr;
@@ -417,7 +432,7 @@ void node_fini(slubq_cache *c, node *nd)
 		rte_free(nd->dep.empty[i].objs);
 	nd->dep.nr_full = nd->dep.nr_empty = 0;
 	nd->dep.objs = 0;
-	for (unsigned h = 0; h < c->nr_sockets; h++) {
+	for (unsigned h = 0; h < nr_sockets; h++) {
 		rte_free(nd->alien[h].q.objs);
 		nd->alien[h].q.objs = nullptr;
 	}

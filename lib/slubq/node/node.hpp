@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 // Layer 4: one node per socket per cache. Everything in it is protected by
 // its lock, except the alien queues, each of which has its own lock.
-// Lock order: alien queue lock, then a node lock; never two node locks.
+// Lock order (all locks: common/plock.hpp): alien queue lock, then a node
+// lock; never two node locks.
 // Locks are plocks (common/plock.hpp): a process that dies holding one
 // never hangs the others; the next taker repairs what it guarded
 // (node_repair, stack_repair). Readers of counts take no lock.
@@ -12,10 +13,32 @@
 #include "common/plock.hpp"
 #include "slab/slab.hpp"
 #include "source/source.hpp"
+#include "source/spans.hpp"
 
 struct slubq_cache;
 
 namespace slubq {
+
+struct node;
+
+// Reports an object a node refuses (bad pointer, not an object of the
+// owner, routed to the wrong node, double free); the owner counts it.
+using bad_object_fn = void (*)(slubq_cache *owner, const void *obj, const char *what, const char *why);
+
+// A cache's nodes and what node operations need to know of the cache,
+// given by the layer above for each call (cache/cache.hpp: nodes_of) and
+// never stored: the cache is only a handle here (slubq.h's opaque type),
+// which slabs record as their owner, and report is a process-local
+// function of the layer above.
+struct node_set {
+	slubq_cache *owner;
+	const char *name;         // for log lines
+	const geometry &geo;
+	const span_table &spans;
+	node *const *nodes;       // index: logical socket
+	unsigned nr_sockets;
+	bad_object_fn report;
+};
 
 struct slab_list {
 	slab *head;
@@ -111,14 +134,14 @@ static_assert(std::is_standard_layout_v<node>);
 // magazines bounded and rid of objects that are free in their slabs or
 // listed twice. Objects the dead process was moving are lost, never
 // duplicated (docs/design.md, "A dead process").
-void node_repair(slubq_cache *c, node *nd);
+void node_repair(const node_set &ns, node *nd);
 // A stack whose holder died: its count bounded by its array.
 void stack_repair(obj_stack &st);
 
-SLUBQ_FAST void node_lock(slubq_cache *c, node *nd)
+SLUBQ_FAST void node_lock(const node_set &ns, node *nd)
 {
 	if (SLUBQ_UNLIKELY(plock_acquire(nd->lock)))
-		node_repair(c, nd);
+		node_repair(ns, nd);
 	nd->stats.lock_acquisitions++;
 }
 SLUBQ_FAST void node_unlock(node *nd) { plock_release(nd->lock); }
@@ -139,27 +162,27 @@ void list_fix(node *nd, slab *s);
 // Take up to want objects: the hottest from the shared queue, the rest from
 // slabs in address order. for_queue: laid out for an lcore queue (pop order
 // = shared hottest first, then slab objects in ascending address order).
-std::uint32_t node_take(slubq_cache *c, node *nd, void **out, std::uint32_t want, bool for_queue);
+std::uint32_t node_take(const node_set &ns, node *nd, void **out, std::uint32_t want, bool for_queue);
 // Give k objects of this node back: the newest into the shared queue while
 // it has room, the rest into their slabs' bitmaps (checked: owner, slot,
 // double free; bad pointers are reported and dropped).
-void node_put(slubq_cache *c, node *nd, void *const *objs, std::uint32_t k);
+void node_put(const node_set &ns, node *nd, void *const *objs, std::uint32_t k);
 // Only into slabs (shrink, verify repairs, debug frees).
-void node_put_slabs(slubq_cache *c, node *nd, void *const *objs, std::uint32_t k);
+void node_put_slabs(const node_set &ns, node *nd, void *const *objs, std::uint32_t k);
 
 // --- alien queues ---
 // Objects freed on socket `from` that belong to `home` (home != from).
 // Returns the objects that went home (the queue was full), else 0.
-std::uint32_t alien_put(slubq_cache *c, unsigned from, unsigned home, void *const *objs, std::uint32_t k);
+std::uint32_t alien_put(const node_set &ns, unsigned from, unsigned home, void *const *objs, std::uint32_t k);
 // Send alien queue (from -> home) home now. Returns objects sent.
-std::uint32_t alien_flush(slubq_cache *c, unsigned from, unsigned home);
+std::uint32_t alien_flush(const node_set &ns, unsigned from, unsigned home);
 // Send the objects of stack q (an alien queue or an lcore's alien buffer,
 // held by the caller) home to dest, whose lock the caller holds: the whole
 // array as a full magazine when the depot has room (an empty array of at
 // least min_capacity comes back), else copied into the node.
-void alien_send_home(slubq_cache *c, node *dest, obj_stack &q, std::uint32_t min_capacity);
+void alien_send_home(const node_set &ns, node *dest, obj_stack &q, std::uint32_t min_capacity);
 // Send every alien queue that holds objects of `home` home.
-std::uint32_t alien_drain_to(slubq_cache *c, unsigned home);
+std::uint32_t alien_drain_to(const node_set &ns, unsigned home);
 
 // --- magazines (node lock held) ---
 // Objects the node holds in queues: shared queue + full magazines. Relaxed
@@ -180,6 +203,7 @@ void depot_put_full(node *nd, magazine m);
 // Record / end a magazine move (see magazine_move).
 SLUBQ_FAST void move_begin(node *nd, magazine m, void ***holder)
 {
+	SLUBQ_ASSERT(plock_held(nd->lock) && nd->moving.holder == nullptr);
 	nd->moving.m = m;
 	crash_order();
 	nd->moving.holder = holder;
@@ -207,7 +231,7 @@ SLUBQ_FAST void hand_full_to_depot(node *nd, void **&objs, std::uint32_t &count,
 	move_end(nd);
 }
 // Every object of the full magazines into its slab (shrink).
-void depot_to_slabs(slubq_cache *c, node *nd);
+void depot_to_slabs(const node_set &ns, node *nd);
 // Call fn(objs, count) for every full magazine.
 template <typename F>
 void depot_for_each(const node *nd, F fn)
@@ -216,9 +240,11 @@ void depot_for_each(const node *nd, F fn)
 		fn(nd->dep.full[i].objs, nd->dep.full[i].count);
 }
 
-// Initialise / tear down a node's queues (arrays in hugepage memory).
-int node_init(slubq_cache *c, node *nd, unsigned socket, int real_socket);
-void node_fini(slubq_cache *c, node *nd);
+// Initialise / tear down a node's queues (arrays in hugepage memory), for a
+// cache of nr_sockets nodes with these queue sizes.
+int node_init(node *nd, unsigned socket, int real_socket, unsigned nr_sockets, std::uint32_t shared_size,
+	      std::uint32_t queue_size, std::uint32_t alien_size);
+void node_fini(node *nd, unsigned nr_sockets);
 // Resize a locked stack's bound; objects over the bound are returned in *excess.
 int stack_reserve(obj_stack &st, std::uint32_t size, int real_socket, void ***old_objs);
 

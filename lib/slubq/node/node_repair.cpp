@@ -11,7 +11,6 @@
 #include <unordered_set>
 #include <vector>
 #include <rte_malloc.h>
-#include "cache/cache.hpp"
 #include "common/log.hpp"
 #include "node/node.hpp"
 
@@ -19,19 +18,19 @@ namespace slubq {
 
 namespace {
 
-bool slab_of_node(const slubq_cache *c, const node *nd, const slab *s)
+bool slab_of_node(const node_set &ns, const node *nd, const slab *s)
 {
-	return s != nullptr && s->magic == slab_magic && s->owner == c && s->socket == nd->socket;
+	return s != nullptr && s->magic == slab_magic && s->owner == ns.owner && s->socket == nd->socket;
 }
 
 // Slabs reachable from one list, both ways; a half-linked list may hold a
 // cycle or a stale link, so every walk is bounded and stops at a stranger.
-void collect_list(const slubq_cache *c, const node *nd, const slab_list &l, std::size_t bound,
+void collect_list(const node_set &ns, const node *nd, const slab_list &l, std::size_t bound,
 		  std::unordered_set<slab *> &seen, std::vector<slab *> &out)
 {
-	for (slab *s = l.head; slab_of_node(c, nd, s) && out.size() < bound && seen.insert(s).second; s = slab_next(s))
+	for (slab *s = l.head; slab_of_node(ns, nd, s) && out.size() < bound && seen.insert(s).second; s = slab_next(s))
 		out.push_back(s);
-	for (slab *s = l.tail; slab_of_node(c, nd, s) && out.size() < bound && seen.insert(s).second; s = slab_prev(s))
+	for (slab *s = l.tail; slab_of_node(ns, nd, s) && out.size() < bound && seen.insert(s).second; s = slab_prev(s))
 		out.push_back(s);
 }
 
@@ -45,22 +44,22 @@ void stack_repair(obj_stack &st)
 		st.size = st.capacity;
 }
 
-void node_repair(slubq_cache *c, node *nd)
+void node_repair(const node_set &ns, node *nd)
 {
-	const geometry &g = c->geo;
+	const geometry &g = ns.geo;
 	// 1. Every slab of the node: from the lists, and (elastic) from the chunks.
 	std::unordered_set<slab *> seen;
 	std::vector<slab *> slabs;
 	const std::size_t bound = std::size_t(nd->nr_objs) + 3;
-	collect_list(c, nd, nd->partial, bound, seen, slabs);
-	collect_list(c, nd, nd->full, bound, seen, slabs);
-	collect_list(c, nd, nd->empty, bound, seen, slabs);
+	collect_list(ns, nd, nd->partial, bound, seen, slabs);
+	collect_list(ns, nd, nd->full, bound, seen, slabs);
+	collect_list(ns, nd, nd->empty, bound, seen, slabs);
 	for (chunk *ch = nd->chunks; ch != nullptr; ch = ch->next) {
 		ch->empty_slabs = 0; // recounted by list_add below
 		auto *base = static_cast<char *>(ch->mz->addr);
 		for (std::uint32_t i = 0; i < ch->nr_slabs; i++) {
 			auto *s = reinterpret_cast<slab *>(base + (std::uint64_t(i) << g.slab_shift));
-			if (slab_of_node(c, nd, s) && seen.insert(s).second)
+			if (slab_of_node(ns, nd, s) && seen.insert(s).second)
 				slabs.push_back(s);
 		}
 	}
@@ -132,7 +131,7 @@ void node_repair(slubq_cache *c, node *nd)
 	SLUBQ_LOG(ERR,
 		  "cache %s node %u: repaired after a process died holding its lock: %zu slabs, %" PRIu64
 		  " free, %" PRIu64 " queued (was %" PRIu64 "), %" PRIu64 " slots not found in any list",
-		  c->name, unsigned(nd->socket), slabs.size(), free_objs, node_queued(nd), before,
+		  ns.name, unsigned(nd->socket), slabs.size(), free_objs, node_queued(nd), before,
 		  nd->nr_objs > slots ? nd->nr_objs - slots : 0);
 }
 

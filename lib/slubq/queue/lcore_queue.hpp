@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 // Layer 5: one queue per lcore per cache, a LIFO array of object pointers.
+// Its control block, struct lcore_queue, is in the public slubq_fast.hpp
+// (the inline fast path reads it).
 //
 // Invariants:
 //  - only the owning lcore writes count, objs, limit, batch, the counters,
@@ -27,32 +29,11 @@
 #pragma once
 
 #include <cstdint>
+#include "common/assert.hpp"
 #include "common/compiler.hpp"
+#include "slubq_fast.hpp"
 
 namespace slubq {
-
-struct alignas(cache_line) lcore_queue {
-	// --- read and written by the fast path ---
-	std::uint32_t count;      // objects in objs[]
-	std::uint32_t size;       // fast-path gate (see above)
-	void **objs;              // capacity slots, hugepage memory
-	std::uint64_t alloc_fast; // statistics: objects
-	std::uint64_t free_fast;
-	// --- slow path only ---
-	std::uint32_t limit;      // applied queue size
-	std::uint32_t batch;      // applied batch
-	std::uint32_t capacity;   // slots in objs
-	std::uint32_t seen_gen;   // tunables generation applied
-	std::uint32_t seen_drain; // drain requests handled
-	std::uint16_t socket;     // logical socket of the owner
-	std::uint8_t active;      // objs allocated and in use
-	std::uint8_t pad;
-	// --- reclaim protocol (see above) ---
-	std::uint32_t busy;       // owner inside an operation: its process id; else 0
-	std::uint32_t claim;      // a reclaimer's process id; else 0
-};
-static_assert(sizeof(lcore_queue) == cache_line, "the lcore control block is one cache line");
-static_assert(std::is_trivially_copyable_v<lcore_queue>);
 
 // Slow-path counters of one lcore (written by the owner only).
 struct alignas(cache_line) lcore_stats {
@@ -70,6 +51,7 @@ static_assert(sizeof(lcore_stats) == cache_line);
 // Pop n objects, hottest first (caller checked n <= count).
 SLUBQ_FAST void queue_pop(lcore_queue *q, void **objs, std::uint32_t n)
 {
+	SLUBQ_ASSERT(n <= q->count);
 	void **src = q->objs + q->count;
 	for (std::uint32_t i = 0; i < n; i++)
 		objs[i] = *--src;
@@ -79,6 +61,7 @@ SLUBQ_FAST void queue_pop(lcore_queue *q, void **objs, std::uint32_t n)
 // Push n objects (caller checked room).
 SLUBQ_FAST void queue_push(lcore_queue *q, void *const *objs, std::uint32_t n)
 {
+	SLUBQ_ASSERT(q->count + n <= q->capacity);
 	void **dst = q->objs + q->count;
 	for (std::uint32_t i = 0; i < n; i++)
 		dst[i] = objs[i];

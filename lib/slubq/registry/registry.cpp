@@ -7,6 +7,7 @@
 #include <rte_memzone.h>
 #include <rte_pause.h>
 #include "cache/cache.hpp"
+#include "cache/cache_source.hpp"
 #include "common/log.hpp"
 
 namespace slubq {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 // Layer 7: named caches, created and destroyed under one lock, in a memzone
-// every process of the DPDK application can see.
+// every process of the DPDK application can see. Its lock is the outermost
+// (lock order: common/plock.hpp).
 #pragma once
 
 #include <cstdint>
@@ -52,8 +53,6 @@ int registry_pin(slubq_cache *c);
 // create, destroy, walk). NULL (-ENOENT, nothing held) when there is none.
 slubq_cache *registry_hold(const char *name);
 void registry_unhold();
-// Free empty elastic chunks of every cache but `except` (memory pressure).
-// Returns the bytes given back.
-std::uint64_t registry_reclaim(const slubq_cache *except);
+// registry_reclaim (memory pressure) is declared by its caller: cache/cache_source.hpp.
 
 } // namespace slubq

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// Layer 2: where slabs come from.
+// Layer 2: where slab memory comes from, as the records a cache keeps of it
+// (the cache layer cuts it into slabs for its nodes: cache/cache_fixed.cpp,
+// cache/cache_elastic.cpp; its ranges are in source/spans.hpp).
 //  - fixed: chunks handed in (rte_mempool populate); never grows, never
 //    gives back.
 //  - elastic: memzones ("chunks") reserved per socket on demand, cut into
@@ -11,11 +13,7 @@
 #include <rte_memzone.h>
 #include "slubq.h"
 
-struct slubq_cache;
-
 namespace slubq {
-
-struct node;
 
 struct chunk {
 	chunk *next;
@@ -36,15 +34,5 @@ struct source_state {
 	std::int32_t home_socket;  // fixed: real socket of the memory (SOCKET_ID_ANY = any)
 	std::uint32_t pad;
 };
-
-// Elastic: add one chunk of slabs to node nd (takes and drops nd's lock).
-int elastic_grow(slubq_cache *c, node *nd);
-// Elastic: free the chunks of nd whose slabs are all empty. Returns bytes.
-std::uint64_t elastic_release(slubq_cache *c, node *nd);
-// Elastic: free every chunk of nd (cache destruction).
-void elastic_release_all(slubq_cache *c, node *nd);
-// Fixed: cut [vaddr, vaddr+len) into aligned slabs for the given logical socket(s).
-int fixed_populate(slubq_cache *c, void *vaddr, rte_iova_t iova, std::size_t len, int socket,
-		   unsigned max_objs, slubq_obj_cb_t *cb, void *opaque);
 
 } // namespace slubq

@@ -3,7 +3,7 @@
 #include "source/spans.hpp"
 
 #include <algorithm>
-#include "cache/cache.hpp"
+#include <cerrno>
 #include "common/log.hpp"
 
 namespace slubq {
@@ -36,9 +36,8 @@ std::uint32_t current(const span_table &t, span *out)
 
 } // namespace
 
-int spans_add(slubq_cache *c, std::uintptr_t lo, std::uintptr_t hi, bool may_overflow, span *clash)
+int spans_add(span_table &t, const char *name, std::uintptr_t lo, std::uintptr_t hi, bool may_overflow, span *clash)
 {
-	span_table &t = c->spans;
 	span r[span_slots + 1];
 	(void)plock_acquire(t.lock); // a dead writer left the published copy whole
 	std::uint32_t n = current(t, r);
@@ -77,7 +76,7 @@ int spans_add(slubq_cache *c, std::uintptr_t lo, std::uintptr_t hi, bool may_ove
 	} else if (may_overflow && !t.overflow) {
 		store_relaxed(t.overflow, 1u);
 		SLUBQ_LOG(WARNING, "cache %s: more than %u separate memory ranges; frees of foreign pointers are "
-			  "now checked by the slab header only", c->name, span_slots);
+			  "now checked by the slab header only", name, span_slots);
 		rc = 0;
 	} else if (may_overflow) {
 		rc = 0;
@@ -86,9 +85,8 @@ int spans_add(slubq_cache *c, std::uintptr_t lo, std::uintptr_t hi, bool may_ove
 	return rc;
 }
 
-void spans_remove(slubq_cache *c, std::uintptr_t lo, std::uintptr_t hi)
+void spans_remove(span_table &t, const char *name, std::uintptr_t lo, std::uintptr_t hi)
 {
-	span_table &t = c->spans;
 	span r[span_slots], out[span_slots + 1];
 	(void)plock_acquire(t.lock);
 	const std::uint32_t n = current(t, r);
@@ -111,14 +109,13 @@ void spans_remove(slubq_cache *c, std::uintptr_t lo, std::uintptr_t hi)
 		// stop answering "no" (dropping a range would drop good objects).
 		store_relaxed(t.overflow, 1u);
 		SLUBQ_LOG(WARNING, "cache %s: more than %u separate memory ranges; frees of foreign pointers are "
-			  "now checked by the slab header only", c->name, span_slots);
+			  "now checked by the slab header only", name, span_slots);
 	}
 	plock_release(t.lock);
 }
 
-span_answer spans_find(const slubq_cache *c, std::uintptr_t a, span *r)
+span_answer spans_find(const span_table &t, std::uintptr_t a, span *r)
 {
-	const span_table &t = c->spans;
 	for (;;) {
 		const std::uint64_t g = load_acquire(t.gen);
 		if (load_relaxed(t.overflow))

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// The /slubq/* telemetry commands, callable without the socket (tests call
-// them from many threads at once, as telemetry's client threads do).
+// Layer 8 (beside debug/ and malloc/): the /slubq/* telemetry commands,
+// callable without the socket (tests call them from many threads at once,
+// as telemetry's client threads do).
 #pragma once
 
 #include <rte_telemetry.h>

@@ -15,6 +15,7 @@
 #include "lcore_job.hpp"
 #include "slubq.hpp"
 #include "test_cache.hpp"
+#include "cache/cache.hpp"
 
 namespace {
 

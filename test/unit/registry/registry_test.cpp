@@ -13,6 +13,7 @@
 #include <rte_errno.h>
 #include <rte_memzone.h>
 #include "cache/cache.hpp"
+#include "cache/cache_source.hpp"
 #include "registry/registry.hpp"
 #include "test_cache.hpp"
 

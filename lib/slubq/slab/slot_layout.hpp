@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// How debug flags change an object's slot: red zones on both sides of the
+// Layer 3 (slab geometry): how debug flags change an object's slot, which
+// cache creation needs for its geometry: red zones on both sides of the
 // object, and per-object metadata (state, tracking) kept in the slab after
-// the bitmap, never in the object.
+// the bitmap, never in the object. The debug layer fills and checks them.
 //
 //   slot: [ left red zone | object (obj_size) | right red zone ]
 //          obj_offset bytes                     stride - obj_offset - obj_size
@@ -42,15 +43,15 @@ struct obj_track {
 };
 static_assert(sizeof(obj_track) == 48);
 
-struct debug_layout {
+struct slot_layout {
 	std::uint32_t stride;
 	std::uint32_t obj_offset;
 	std::uint32_t meta_size;
 };
 
-inline debug_layout debug_layout_of(std::uint32_t flags, std::uint32_t obj_size, std::uint32_t align)
+inline slot_layout slot_layout_of(std::uint32_t flags, std::uint32_t obj_size, std::uint32_t align)
 {
-	debug_layout d{};
+	slot_layout d{};
 	std::uint32_t rz = (flags & SLUBQ_F_RED_ZONE) ? red_zone_bytes : 0;
 	d.obj_offset = rz ? std::uint32_t(align_up(rz, align)) : 0;
 	d.stride = std::uint32_t(align_up(std::uint64_t(d.obj_offset) + obj_size + rz, align));

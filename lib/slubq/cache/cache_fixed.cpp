@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cinttypes>
 #include "cache/cache.hpp"
+#include "cache/cache_source.hpp"
 #include "common/log.hpp"
 
 namespace slubq {
@@ -28,7 +29,7 @@ unsigned spread_targets(const slubq_cache *c, unsigned *out)
 // into for at most limit objects; p when none. A last slab cut short by
 // the limit ends after its last slot: a chunk populated next to it later
 // does not merge with its range, so it stays the last slab of its range,
-// whose slot count object checks read (cache/cache_slow.cpp).
+// whose slot count object checks read (slab/object_checker.hpp).
 std::uintptr_t slabs_end(const geometry &g, std::uintptr_t p, std::uintptr_t hi, unsigned limit)
 {
 	std::uintptr_t end = p;
@@ -55,7 +56,7 @@ int claim_range(slubq_cache *c, std::uintptr_t lo, std::uintptr_t hi)
 	span clash{};
 	// Past span_slots separate chunks the table stops answering "no" (and
 	// says so once); the pool is still populated.
-	int rc = spans_add(c, lo, hi, true, &clash);
+	int rc = spans_add(c->spans, c->name, lo, hi, true, &clash);
 	if (rc == -EINVAL)
 		SLUBQ_LOG(ERR, "cache %s: populate refused: its slabs [%#" PRIxPTR ", %#" PRIxPTR ") overlap memory "
 			  "populated before [%#" PRIxPTR ", %#" PRIxPTR ")", c->name, lo, hi, clash.lo, clash.hi);
@@ -100,7 +101,7 @@ int fixed_populate(slubq_cache *c, void *vaddr, rte_iova_t iova, std::size_t len
 			}
 		}
 		node *nd = c->nodes[sock];
-		node_lock(c, nd);
+		node_lock(nodes_of(c), nd);
 		list_add(nd, s, LIST_EMPTY, false);
 		nd->nr_objs += nobj;
 		nd->free_objs += nobj;

@@ -7,8 +7,8 @@
 #include <rte_malloc.h>
 #include <rte_memory.h>
 #include "cache/cache.hpp"
+#include "cache/cache_source.hpp"
 #include "common/log.hpp"
-#include "registry/registry.hpp"
 
 namespace slubq {
 
@@ -49,7 +49,7 @@ int elastic_grow(slubq_cache *c, node *nd)
 	if (!charge(c, bytes)) {
 		// At the limit: take back this cache's own wholly empty chunks first.
 		for (unsigned s = 0; s < c->nr_sockets; s++) {
-			alien_drain_to(c, s);
+			alien_drain_to(nodes_of(c), s);
 			elastic_release(c, c->nodes[s]);
 		}
 		if (!charge(c, bytes))
@@ -86,8 +86,8 @@ int elastic_grow(slubq_cache *c, node *nd)
 	}
 	auto *base = static_cast<char *>(mz->addr);
 	// Known as ours before any of its objects can exist (frees check it).
-	(void)spans_add(c, reinterpret_cast<std::uintptr_t>(base), reinterpret_cast<std::uintptr_t>(base) + bytes,
-			true, nullptr);
+	const auto lo = reinterpret_cast<std::uintptr_t>(base);
+	(void)spans_add(c->spans, c->name, lo, lo + bytes, true, nullptr);
 	ch->next = ch->prev = nullptr;
 	ch->mz = mz;
 	ch->nr_slabs = std::uint32_t(bytes >> c->geo.slab_shift);
@@ -98,7 +98,7 @@ int elastic_grow(slubq_cache *c, node *nd)
 		slab_init(c->geo, reinterpret_cast<slab *>(base + off), c, ch, slab_iova(c, mz, off),
 			  c->geo.objs_per_slab, nd->socket);
 	}
-	node_lock(c, nd);
+	node_lock(nodes_of(c), nd);
 	for (std::uint32_t i = 0; i < ch->nr_slabs; i++)
 		list_add(nd, reinterpret_cast<slab *>(base + (std::uint64_t(i) << c->geo.slab_shift)), LIST_EMPTY,
 			 false);
@@ -137,7 +137,7 @@ chunk *detach(slubq_cache *c, node *nd, chunk *ch)
 void release_chunk(slubq_cache *c, chunk *ch)
 {
 	auto base = reinterpret_cast<std::uintptr_t>(ch->mz->addr);
-	spans_remove(c, base, base + ch->bytes);
+	spans_remove(c->spans, c->name, base, base + ch->bytes);
 	rte_memzone_free(ch->mz);
 	rte_free(ch);
 }
@@ -152,7 +152,7 @@ std::uint64_t elastic_release(slubq_cache *c, node *nd)
 	std::uint64_t freed = 0;
 	for (;;) {
 		unsigned n = 0;
-		node_lock(c, nd);
+		node_lock(nodes_of(c), nd);
 		for (chunk *ch = nd->chunks, *next; ch != nullptr && n < 64; ch = next) {
 			next = ch->next;
 			if (ch->empty_slabs == ch->nr_slabs) {
@@ -175,10 +175,20 @@ void elastic_release_all(slubq_cache *c, node *nd)
 {
 	if (c->src.kind != SLUBQ_SOURCE_ELASTIC || nd == nullptr)
 		return;
-	while (nd->chunks != nullptr) {
+	// Nobody else uses the cache any more; the lock is taken for the
+	// asserted "node lock held" of the slab lists, and dropped before the
+	// memzone is freed (the EAL takes its own lock).
+	for (;;) {
+		node_lock(nodes_of(c), nd);
 		chunk *ch = nd->chunks;
-		uncharge(c, ch->bytes);
-		release_chunk(c, detach(c, nd, ch));
+		if (ch != nullptr) {
+			uncharge(c, ch->bytes);
+			detach(c, nd, ch);
+		}
+		node_unlock(nd);
+		if (ch == nullptr)
+			break;
+		release_chunk(c, ch);
 	}
 }
 
