@@ -10,7 +10,7 @@
 #include "node/node.hpp"
 #include "queue/lcore_queue.hpp"
 #include "slab/slab.hpp"
-#include "fixed_cache.hpp"
+#include "test_cache.hpp"
 #include "slubq.hpp"
 #include "cache/cache.hpp"
 
