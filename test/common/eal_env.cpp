@@ -9,7 +9,6 @@
 #include <sstream>
 #include <unistd.h>
 #include <rte_eal.h>
-#include <rte_launch.h>
 #include <rte_errno.h>
 #include <rte_lcore.h>
 
@@ -83,13 +82,6 @@ void eal_stop()
 	std::string own = "/slubq-test-" + std::to_string(getpid());
 	if (dir.size() > own.size() && dir.compare(dir.size() - own.size(), own.size(), own) == 0)
 		std::filesystem::remove_all(dir);
-}
-
-int run_on_lcore(unsigned lcore, int (*fn)(void *), void *arg)
-{
-	if (rte_eal_remote_launch(fn, arg, lcore) != 0)
-		return -1;
-	return rte_eal_wait_lcore(lcore);
 }
 
 std::vector<unsigned> worker_lcores()

@@ -24,9 +24,6 @@ void eal_start(const std::string &prog, const std::string &lcores = "0-1", unsig
 // process's own (--no-huge runs use a unique file prefix).
 void eal_stop();
 
-// Run fn on worker lcore `lcore` and wait for it. Returns its result.
-int run_on_lcore(unsigned lcore, int (*fn)(void *), void *arg);
-
 // Worker lcore ids available (excluding the main lcore).
 std::vector<unsigned> worker_lcores();
 

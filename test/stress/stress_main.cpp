@@ -43,7 +43,7 @@
 #include <rte_ring_elem.h>
 #include <slubq_debug.h>
 #include "eal_env.hpp"
-#include "fixed_cache.hpp"
+#include "test_cache.hpp"
 #include "stress.hpp"
 
 using namespace stress;

@@ -22,12 +22,12 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'telemetry'))
-from tel_harness import SKIP, App, Checks, eal_memory_args, stock_env, unique_prefix, wait_for  # noqa: E402
+from tel_harness import (SKIP, App, Checks, checks_in_tmpdir, eal_memory_args, stock_env,  # noqa: E402
+                         unique_prefix, wait_for)
 
 POOL = 'mp:mb_pool_0'
 LEAKS = 5
@@ -66,8 +66,8 @@ def main():
         print('SKIPPED: needs dpdk-testpmd (Debian package dpdk), the plugin and the leaker')
         return SKIP
     ck = Checks('stock-testpmd-debug')
-    tmp = tempfile.mkdtemp(prefix='slubq-debug-')
-    try:
+
+    def body(tmp):
         path = os.path.join(tmp, 'debug.yaml')
         with open(path, 'w') as f:
             f.write(DEBUG_FILE)
@@ -90,7 +90,7 @@ def main():
                 up = wait_for(lambda: POOL in (tel.query('/slubq/list') or []), 15)
                 ck.check(up, 'testpmd has the slubq pool %s' % POOL, app.log_tail())
                 if not up:
-                    return ck.done()
+                    return
                 time.sleep(1)  # forwarding through the debug pool
                 leak = tel.query('/slubq_test/leak,mb_pool_0,%d' % LEAKS)
                 ck.check(leak.get('leaked') == LEAKS and isinstance(leak.get('lcore'), int),
@@ -131,11 +131,8 @@ def main():
                            % (re.escape(POOL), LEAKS, lcore, LEAK_FN), log)
         ck.check(len(named) == LEAKS, 'each leak names lcore %s and %s in libslubq_test_leaker.so' % (lcore, LEAK_FN),
                  '\n'.join(l for l in log.splitlines() if 'leak' in l)[-3000:])
-    except (RuntimeError, OSError, ValueError) as e:  # testpmd gone: no socket, or an empty greeting
-        ck.check(False, 'testpmd starts and answers on its telemetry socket', e)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return ck.done()
+
+    return checks_in_tmpdir(ck, 'debug', body)
 
 
 if __name__ == '__main__':

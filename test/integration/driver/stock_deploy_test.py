@@ -31,13 +31,12 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'telemetry'))
-from tel_harness import (SKIP, App, Checks, eal_memory_args, json_documents, run_top, stock_env,  # noqa: E402
-                         unique_prefix, wait_for)
+from tel_harness import (SKIP, App, Checks, checks_in_tmpdir, eal_memory_args, json_documents, run_top,  # noqa: E402
+                         stock_env, unique_prefix, wait_for)
 
 FWD = '1'          # testpmd's forwarding lcore with -l 0-1
 MBUFS = 16384
@@ -393,17 +392,9 @@ def main():
         print('SKIPPED: needs dpdk-testpmd (Debian package dpdk) and the plugin (%r)' % args.plugin)
         return SKIP
     ck = Checks('stock-testpmd-deploy-' + args.case)
-    tmp = tempfile.mkdtemp(prefix='slubq-deploy-')
-    try:
-        cases = {'rule': case_rule, 'topology': case_topology, 'bad': case_bad, 'maps': case_maps,
-                 'l2fwd': case_l2fwd}
-        if cases[args.case](args, ck, tmp) == SKIP:
-            return SKIP
-    except RuntimeError as e:
-        ck.check(False, 'testpmd starts', e)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return ck.done()
+    cases = {'rule': case_rule, 'topology': case_topology, 'bad': case_bad, 'maps': case_maps,
+             'l2fwd': case_l2fwd}
+    return checks_in_tmpdir(ck, 'deploy', lambda tmp: cases[args.case](args, ck, tmp))
 
 
 if __name__ == '__main__':

@@ -195,6 +195,22 @@ def run_with_target(ck, target, what, tests):
     return ck.done()
 
 
+def checks_in_tmpdir(ck, what, body):
+    """body(tmp) in a fresh temporary directory, removed afterwards. An
+    application that does not start or answer (RuntimeError; OSError or
+    ValueError from a socket that gives no greeting) is a failed check.
+    SKIP when body returns it, else ck.done()."""
+    tmp = tempfile.mkdtemp(prefix='slubq-%s-' % what)
+    try:
+        if body(tmp) == SKIP:
+            return SKIP
+    except (RuntimeError, OSError, ValueError) as e:
+        ck.check(False, 'the application starts and answers on its telemetry socket', e)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return ck.done()
+
+
 def wait_for(fn, timeout, step=0.1):
     """fn()'s first true value within timeout seconds, else the last value."""
     end = time.time() + timeout

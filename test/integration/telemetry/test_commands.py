@@ -11,7 +11,6 @@ import json
 import shutil
 import subprocess
 import sys
-import time
 
 sys.dont_write_bytecode = True
 from tel_harness import Checks, check_info, check_stats, is_error, run_with_target, wait_for
@@ -22,6 +21,18 @@ WORKER = '1'  # the target's worker lcore (-l 0-1), on simulated socket 1
 def names_ready(tel):
     names = tel.query('/slubq/list')
     return names if isinstance(names, list) and len(names) >= 5 else None
+
+
+def stats_moved_on(tel, before):
+    """tel_flows' stats once traffic has moved them on from before (both
+    lcores allocating, cross-socket frees through the alien queues), else
+    None."""
+    now = tel.query('/slubq/stats,tel_flows')
+    total, lcores = now['total'], now['lcores']
+    moved = (now['time_ns'] > before['time_ns'] and total['alloc_fast'] > before['total']['alloc_fast'] and
+             lcores.get(WORKER, {}).get('alloc_fast', 0) > 0 and total['alien_sent'] > 0 and
+             total['alien_received'] > 0 and lcores.get('0', {}).get('alien_sent', 0) > 0)
+    return now if moved else None
 
 
 def test_list_info_stats(ck, tel):
@@ -51,8 +62,7 @@ def test_list_info_stats(ck, tel):
     ck.check(q and q['socket'] == 1 and q['size'] == 1024, 'worker lcore queue: socket 1, size 1024', q)
     s1 = tel.query('/slubq/stats,tel_flows')
     check_stats(ck, 'tel_flows', s1)
-    time.sleep(0.5)
-    s2 = tel.query('/slubq/stats,tel_flows')
+    s2 = wait_for(lambda: stats_moved_on(tel, s1), 5) or tel.query('/slubq/stats,tel_flows')
     ck.check(s2['time_ns'] > s1['time_ns'], 'stats time_ns advances')
     ck.check(s2['total']['alloc_fast'] > s1['total']['alloc_fast'], 'alloc counters grow while traffic runs',
              (s1['total']['alloc_fast'], s2['total']['alloc_fast']))

@@ -11,7 +11,6 @@ import os
 import re
 import shutil
 import sys
-import time
 
 sys.dont_write_bytecode = True
 from tel_harness import Checks, Tmux, json_documents, run_top, run_with_target, wait_for
@@ -98,6 +97,19 @@ def wait_screen(tmux, *texts, timeout=6):
     return wait_for(lambda: (lambda s: s if all(t in s for t in texts) else '')(tmux.capture()), timeout)
 
 
+SGR = re.compile(r'\x1b\[[0-9;]*m')
+REVERSE = re.compile(r'\x1b\[(?:[0-9;]*;)?7m')
+
+
+def cursor_row(tmux):
+    """The cache on the row under the cursor (the one in reverse video), or ''."""
+    for raw in tmux.capture(escapes=True).splitlines():
+        plain = SGR.sub('', raw)
+        if REVERSE.search(raw) and re.match(r'^(tel|anon)\S*\s', plain):
+            return plain.split()[0]
+    return ''
+
+
 def test_full_screen(ck, top, prefix):
     if shutil.which('tmux') is None:
         print('skipped: tmux is not installed')
@@ -125,11 +137,14 @@ def test_full_screen(ck, top, prefix):
         # The cursor stays on its cache across a re-sort: Home, Down moves
         # it to the second row by name, Enter opens that cache per lcore.
         tmux.keys('Home')
-        time.sleep(0.3)
+        first = rows[0] if rows else '?'
+        ck.check(wait_for(lambda: cursor_row(tmux) == first, 4), 'Home: the cursor on %s' % first,
+                 tmux.capture(escapes=True))
         tmux.keys('Down')
-        time.sleep(0.3)
-        tmux.keys('Enter')
         want = rows[1] if len(rows) > 1 else '?'
+        ck.check(wait_for(lambda: cursor_row(tmux) == want, 4), 'Down: the cursor on %s' % want,
+                 tmux.capture(escapes=True))
+        tmux.keys('Enter')
         screen = wait_screen(tmux, 'LCORE', 'Cache %s' % want)
         ck.check(bool(screen) and 'SOCKET' in screen and re.search(r'^\s+1\s+1\s+\d+/\d+\s', screen, re.M),
                  'Home, Down, Enter: the per-lcore view of %s' % want, screen or tmux.capture())

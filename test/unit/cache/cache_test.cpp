@@ -17,65 +17,47 @@
 #include <rte_malloc.h>
 #include "cache_names.hpp"
 #include "eal_env.hpp"
-#include "fixed_cache.hpp"
+#include "lcore_job.hpp"
 #include "slubq.hpp"
+#include "test_cache.hpp"
 #include "cache/cache.hpp"
 
 namespace {
 
-struct cache_guard {
-	slubq_cache *c;
-	explicit cache_guard(slubq_cache *x) : c(x) {}
-	~cache_guard()
-	{
-		if (c)
-			slubq_cache_destroy(c);
-	}
-};
+using slubq_test::elastic_cache;
+using slubq_test::elastic_params;
+using slubq_test::fixed_cache;
+using slubq_test::fixed_params;
+using slubq_test::verify;
 
-slubq_cache *make(const char *name, std::uint32_t size, std::uint32_t slab_objs = 0, std::uint64_t limit = 0,
-		  std::uint32_t queue = 0)
+slubq_test::test_cache make(const char *name, std::uint32_t size, std::uint32_t slab_objs = 0,
+			    std::uint64_t limit = 0, std::uint32_t queue = 0)
 {
-	slubq_cache_params p;
-	slubq_cache_params_init(&p);
-	p.name = name;
-	p.obj_size = size;
+	slubq_cache_params p = elastic_params(name, size);
 	p.slab_objs = slab_objs;
 	p.mem_limit = limit;
 	p.queue_size = queue;
-	return slubq_cache_create(&p);
-}
-
-// A fixed cache of exactly n objects on an rte_malloc'd buffer (*buf, for
-// rte_free after the cache is destroyed); nullptr on failure.
-using slubq_test::fixed_params;
-using slubq_test::make_fixed;
-
-std::string verify(slubq_cache *c)
-{
-	char buf[4096];
-	int n = slubq_cache_verify(c, buf, sizeof(buf));
-	return n == 0 ? std::string() : std::to_string(n) + " problems:\n" + buf;
+	return elastic_cache(p);
 }
 
 } // namespace
 
 TEST(Cache, CreateLookupDestroy)
 {
-	slubq_cache *c = make("t_create", 64);
+	auto c = make("t_create", 64);
 	ASSERT_NE(c, nullptr);
 	EXPECT_EQ(slubq_cache_lookup("t_create"), c);
 	EXPECT_STREQ(slubq_cache_name(c), "t_create");
-	EXPECT_EQ(make("t_create", 64), nullptr);
+	EXPECT_EQ(make("t_create", 64).get(), nullptr);
 	EXPECT_EQ(rte_errno, EEXIST);
-	EXPECT_EQ(slubq_cache_destroy(c), 0);
+	EXPECT_EQ(c.reset(), 0);
 	EXPECT_EQ(slubq_cache_lookup("t_create"), nullptr);
 	EXPECT_EQ(rte_errno, ENOENT);
 }
 
 TEST(Cache, BadParametersRefused)
 {
-	EXPECT_EQ(make("t_zero", 0), nullptr);
+	EXPECT_EQ(make("t_zero", 0).get(), nullptr);
 	EXPECT_EQ(rte_errno, EINVAL);
 	slubq_cache_params p;
 	slubq_cache_params_init(&p);
@@ -97,22 +79,19 @@ TEST(Cache, BadParametersRefused)
 TEST(Cache, ObjectsAreAlignedAndDistinct)
 {
 	for (std::uint32_t align : {8u, 64u, 256u}) {
-		slubq_cache_params p;
-		slubq_cache_params_init(&p);
 		std::string name = "t_align" + std::to_string(align);
-		p.name = name.c_str();
-		p.obj_size = 40;
+		slubq_cache_params p = elastic_params(name.c_str(), 40);
 		p.align = align;
-		cache_guard g(slubq_cache_create(&p));
-		ASSERT_NE(g.c, nullptr);
+		auto c = elastic_cache(p);
+		ASSERT_NE(c, nullptr);
 		std::vector<void *> v(3000);
-		ASSERT_EQ(slubq::alloc(g.c, v.data(), 3000), 0);
+		ASSERT_EQ(slubq::alloc(c, v.data(), 3000), 0);
 		std::set<void *> seen(v.begin(), v.end());
 		EXPECT_EQ(seen.size(), v.size());
 		for (void *o : v)
 			EXPECT_EQ(reinterpret_cast<std::uintptr_t>(o) % align, 0u);
-		slubq::free(g.c, v.data(), 3000);
-		EXPECT_EQ(verify(g.c), "");
+		slubq::free(c, v.data(), 3000);
+		EXPECT_EQ(verify(c), "");
 	}
 }
 
@@ -123,20 +102,20 @@ TEST_P(BitmapShapes, AllocateAllThenFree)
 {
 	const std::uint32_t per_slab = GetParam();
 	std::string name = "t_bitmap" + std::to_string(per_slab);
-	cache_guard g(make(name.c_str(), 64, per_slab, 0, 32));
-	ASSERT_NE(g.c, nullptr);
+	auto c = make(name.c_str(), 64, per_slab, 0, 32);
+	ASSERT_NE(c, nullptr);
 	slubq_cache_info info;
-	ASSERT_EQ(slubq_cache_get_info(g.c, &info), 0);
+	ASSERT_EQ(slubq_cache_get_info(c, &info), 0);
 	EXPECT_EQ(info.slab_objs, per_slab);
 	const std::uint32_t n = per_slab * 3 + 1;
 	std::vector<void *> v(n);
-	ASSERT_EQ(slubq::alloc(g.c, v.data(), n), 0);
+	ASSERT_EQ(slubq::alloc(c, v.data(), n), 0);
 	std::set<void *> seen(v.begin(), v.end());
 	EXPECT_EQ(seen.size(), n);
-	EXPECT_EQ(verify(g.c), "");
-	slubq::free(g.c, v.data(), n);
-	EXPECT_EQ(verify(g.c), "");
-	EXPECT_EQ(slubq_cache_available(g.c), slubq_cache_total(g.c));
+	EXPECT_EQ(verify(c), "");
+	slubq::free(c, v.data(), n);
+	EXPECT_EQ(verify(c), "");
+	EXPECT_EQ(slubq_cache_available(c), slubq_cache_total(c));
 }
 
 INSTANTIATE_TEST_SUITE_P(Cache, BitmapShapes, ::testing::Values(1u, 63u, 64u, 65u, 4096u));
@@ -146,44 +125,40 @@ TEST(Cache, ExhaustionReturnsEnobufsAndLosesNothing)
 	// A fixed cache of exactly known size.
 	slubq_cache_params p = fixed_params("t_exhaust", 128);
 	p.queue_size = 64;
-	void *buf;
-	cache_guard g(make_fixed(p, 1000, &buf));
-	ASSERT_NE(g.c, nullptr);
-	EXPECT_EQ(slubq_cache_total(g.c), 1000u);
-	EXPECT_EQ(slubq_cache_available(g.c), 1000u);
+	auto c = fixed_cache(p, 1000);
+	ASSERT_NE(c, nullptr);
+	EXPECT_EQ(slubq_cache_total(c), 1000u);
+	EXPECT_EQ(slubq_cache_available(c), 1000u);
 
 	std::vector<void *> held;
 	void *burst[32];
 	for (;;) {
-		if (slubq::alloc(g.c, burst, 7) != 0)
+		if (slubq::alloc(c, burst, 7) != 0)
 			break;
 		held.insert(held.end(), burst, burst + 7);
-		EXPECT_EQ(slubq_cache_available(g.c), 1000u - held.size());
+		EXPECT_EQ(slubq_cache_available(c), 1000u - held.size());
 	}
 	EXPECT_EQ(rte_errno, ENOBUFS);
 	EXPECT_EQ(held.size(), 1000u / 7 * 7);
 	// What is left is still there: all-or-nothing did not eat it.
-	EXPECT_EQ(slubq_cache_available(g.c), 1000u - held.size());
+	EXPECT_EQ(slubq_cache_available(c), 1000u - held.size());
 	std::uint32_t left = std::uint32_t(1000 - held.size());
-	ASSERT_EQ(slubq::alloc(g.c, burst, left), 0);
+	ASSERT_EQ(slubq::alloc(c, burst, left), 0);
 	held.insert(held.end(), burst, burst + left);
-	EXPECT_EQ(slubq::alloc(g.c, burst, 1), -ENOBUFS);
-	EXPECT_EQ(slubq_cache_available(g.c), 0u);
+	EXPECT_EQ(slubq::alloc(c, burst, 1), -ENOBUFS);
+	EXPECT_EQ(slubq_cache_available(c), 0u);
 	std::set<void *> seen(held.begin(), held.end());
 	EXPECT_EQ(seen.size(), 1000u);
-	EXPECT_EQ(verify(g.c), "");
-	slubq::free(g.c, held.data(), std::uint32_t(held.size()));
-	EXPECT_EQ(slubq_cache_available(g.c), 1000u);
-	EXPECT_EQ(verify(g.c), "");
-	slubq_cache_destroy(g.c);
-	g.c = nullptr;
-	rte_free(buf);
+	EXPECT_EQ(verify(c), "");
+	slubq::free(c, held.data(), std::uint32_t(held.size()));
+	EXPECT_EQ(slubq_cache_available(c), 1000u);
+	EXPECT_EQ(verify(c), "");
 }
 
 TEST(Cache, RandomBulksAgainstAModel)
 {
-	cache_guard g(make("t_model", 48, 0, 0, 128));
-	ASSERT_NE(g.c, nullptr);
+	auto c = make("t_model", 48, 0, 0, 128);
+	ASSERT_NE(c, nullptr);
 	std::mt19937 rng(42);
 	std::vector<void *> held;
 	std::set<void *> live;
@@ -192,7 +167,7 @@ TEST(Cache, RandomBulksAgainstAModel)
 		std::uint32_t n = 1 + rng() % 200;
 		if (rng() % 2 && held.size() < 50000) {
 			std::vector<void *> v(n);
-			ASSERT_EQ(slubq::alloc(g.c, v.data(), n), 0);
+			ASSERT_EQ(slubq::alloc(c, v.data(), n), 0);
 			for (void *o : v) {
 				ASSERT_TRUE(live.insert(o).second) << "object handed out twice";
 				held.push_back(o);
@@ -200,47 +175,47 @@ TEST(Cache, RandomBulksAgainstAModel)
 		} else {
 			n = std::min<std::uint32_t>(n, std::uint32_t(held.size()));
 			std::shuffle(held.end() - n, held.end(), rng);
-			slubq::free(g.c, held.data() + held.size() - n, n);
+			slubq::free(c, held.data() + held.size() - n, n);
 			for (std::uint32_t i = 0; i < n; i++)
 				live.erase(held[held.size() - 1 - i]);
 			held.resize(held.size() - n);
 		}
 		if (step % 1000 == 0) {
-			base_total = slubq_cache_total(g.c);
-			ASSERT_EQ(slubq_cache_available(g.c), base_total - live.size());
+			base_total = slubq_cache_total(c);
+			ASSERT_EQ(slubq_cache_available(c), base_total - live.size());
 		}
 	}
-	EXPECT_EQ(verify(g.c), "");
-	slubq::free(g.c, held.data(), std::uint32_t(held.size()));
-	EXPECT_EQ(slubq_cache_available(g.c), slubq_cache_total(g.c));
-	EXPECT_EQ(verify(g.c), "");
+	EXPECT_EQ(verify(c), "");
+	slubq::free(c, held.data(), std::uint32_t(held.size()));
+	EXPECT_EQ(slubq_cache_available(c), slubq_cache_total(c));
+	EXPECT_EQ(verify(c), "");
 }
 
 TEST(Cache, AddressOrderAfterRefill)
 {
 	// Objects from a fresh slab come out in ascending address order.
-	cache_guard g(make("t_order", 64, 0, 0, 256));
-	ASSERT_NE(g.c, nullptr);
+	auto c = make("t_order", 64, 0, 0, 256);
+	ASSERT_NE(c, nullptr);
 	void *v[64];
-	ASSERT_EQ(slubq::alloc(g.c, v, 64), 0);
+	ASSERT_EQ(slubq::alloc(c, v, 64), 0);
 	for (int i = 1; i < 64; i++)
 		EXPECT_GT(v[i], v[i - 1]);
-	slubq::free(g.c, v, 64);
+	slubq::free(c, v, 64);
 }
 
 TEST(Cache, NonEalThreadUsesTheLockedPath)
 {
-	cache_guard g(make("t_noneal", 200));
-	ASSERT_NE(g.c, nullptr);
+	auto c = make("t_noneal", 200);
+	ASSERT_NE(c, nullptr);
 	std::vector<void *> from_thread;
 	int rc = -1;
 	unsigned lcore_seen = 0;
 	std::thread t([&] {
 		lcore_seen = rte_lcore_id();
 		std::vector<void *> v(500);
-		rc = slubq_cache_alloc_bulk(g.c, v.data(), 500);
+		rc = slubq_cache_alloc_bulk(c, v.data(), 500);
 		if (rc == 0) {
-			slubq_cache_free_bulk(g.c, v.data(), 250);
+			slubq_cache_free_bulk(c, v.data(), 250);
 			from_thread.assign(v.begin() + 250, v.end());
 		}
 	});
@@ -248,80 +223,80 @@ TEST(Cache, NonEalThreadUsesTheLockedPath)
 	EXPECT_EQ(lcore_seen, unsigned(LCORE_ID_ANY));
 	ASSERT_EQ(rc, 0);
 	slubq_stats st;
-	ASSERT_EQ(slubq_cache_stats(g.c, -1, &st), 0);
+	ASSERT_EQ(slubq_cache_stats(c, -1, &st), 0);
 	EXPECT_GE(st.locked_ops, 2u);
-	EXPECT_EQ(slubq_cache_available(g.c), slubq_cache_total(g.c) - 250);
+	EXPECT_EQ(slubq_cache_available(c), slubq_cache_total(c) - 250);
 	// Objects allocated by the thread can be freed by an lcore.
-	slubq::free(g.c, from_thread.data(), 250);
-	EXPECT_EQ(slubq_cache_available(g.c), slubq_cache_total(g.c));
-	EXPECT_EQ(verify(g.c), "");
+	slubq::free(c, from_thread.data(), 250);
+	EXPECT_EQ(slubq_cache_available(c), slubq_cache_total(c));
+	EXPECT_EQ(verify(c), "");
 }
 
 TEST(Cache, VerifyCatchesPlantedInconsistency)
 {
-	cache_guard g(make("t_verify", 64, 0, 0, 64));
-	ASSERT_NE(g.c, nullptr);
+	auto c = make("t_verify", 64, 0, 0, 64);
+	ASSERT_NE(c, nullptr);
 	void *v[8];
-	ASSERT_EQ(slubq::alloc(g.c, v, 8), 0);
-	ASSERT_EQ(verify(g.c), "");
+	ASSERT_EQ(slubq::alloc(c, v, 8), 0);
+	ASSERT_EQ(verify(c), "");
 	// Plant: an allocated object's bit flipped to "free" behind the cache's back.
-	auto *s = slubq::slab_of(g.c->geo, v[0]);
-	std::uint32_t idx = slubq::slab_index(g.c->geo, s, v[0]);
+	auto *s = slubq::slab_of(c->geo, v[0]);
+	std::uint32_t idx = slubq::slab_index(c->geo, s, v[0]);
 	slab_bitmap(s)[idx / 64] |= 1ull << (idx % 64);
 	char buf[2048];
-	int n = slubq_cache_verify(g.c, buf, sizeof(buf));
+	int n = slubq_cache_verify(c, buf, sizeof(buf));
 	EXPECT_GT(n, 0);
 	EXPECT_NE(std::string(buf).find("nr_free"), std::string::npos) << buf;
 	slab_bitmap(s)[idx / 64] &= ~(1ull << (idx % 64));
-	EXPECT_EQ(verify(g.c), "");
+	EXPECT_EQ(verify(c), "");
 	// Plant: the same object twice in the lcore queue.
-	slubq::free(g.c, v, 8);
-	slubq::lcore_queue &q = g.c->queues[rte_lcore_id()];
+	slubq::free(c, v, 8);
+	slubq::lcore_queue &q = c->queues[rte_lcore_id()];
 	ASSERT_GE(q.count, 2u);
 	void *saved = q.objs[0];
 	q.objs[0] = q.objs[1];
-	n = slubq_cache_verify(g.c, buf, sizeof(buf));
+	n = slubq_cache_verify(c, buf, sizeof(buf));
 	EXPECT_GT(n, 0);
 	EXPECT_NE(std::string(buf).find("twice"), std::string::npos) << buf;
 	q.objs[0] = saved;
-	EXPECT_EQ(verify(g.c), "");
+	EXPECT_EQ(verify(c), "");
 }
 
 TEST(Cache, ForeignPointerIsCaughtAndDropped)
 {
-	cache_guard a(make("t_foreign_a", 64, 0, 0, 16));
-	cache_guard b(make("t_foreign_b", 64, 0, 0, 16));
-	ASSERT_NE(a.c, nullptr);
-	ASSERT_NE(b.c, nullptr);
+	auto a = make("t_foreign_a", 64, 0, 0, 16);
+	auto b = make("t_foreign_b", 64, 0, 0, 16);
+	ASSERT_NE(a, nullptr);
+	ASSERT_NE(b, nullptr);
 	void *o[40];
-	ASSERT_EQ(slubq::alloc(b.c, o, 40), 0);
+	ASSERT_EQ(slubq::alloc(b, o, 40), 0);
 	slubq_stats st;
-	slubq_cache_stats(a.c, -1, &st);
+	slubq_cache_stats(a, -1, &st);
 	std::uint64_t before = st.debug_errors;
 	// Freed into the wrong cache: caught when it reaches a slab header check.
-	slubq::free(a.c, o, 40);
+	slubq::free(a, o, 40);
 	void *drain[16];
-	ASSERT_EQ(slubq_cache_shrink(a.c) >= 0, true);
+	ASSERT_EQ(slubq_cache_shrink(a) >= 0, true);
 	(void)drain;
-	slubq_cache_stats(a.c, -1, &st);
+	slubq_cache_stats(a, -1, &st);
 	EXPECT_EQ(st.debug_errors - before, 40u);
-	EXPECT_EQ(verify(a.c), "");
-	EXPECT_EQ(slubq_cache_available(b.c), slubq_cache_total(b.c) - 40);
-	slubq::free(b.c, o, 40);
-	EXPECT_EQ(verify(b.c), "");
+	EXPECT_EQ(verify(a), "");
+	EXPECT_EQ(slubq_cache_available(b), slubq_cache_total(b) - 40);
+	slubq::free(b, o, 40);
+	EXPECT_EQ(verify(b), "");
 }
 
 TEST(Cache, StatsCountFastAndSlowPaths)
 {
-	cache_guard g(make("t_stats", 64, 0, 0, 64));
-	ASSERT_NE(g.c, nullptr);
+	auto c = make("t_stats", 64, 0, 0, 64);
+	ASSERT_NE(c, nullptr);
 	void *v[32];
 	for (int i = 0; i < 100; i++) {
-		ASSERT_EQ(slubq::alloc(g.c, v, 32), 0);
-		slubq::free(g.c, v, 32);
+		ASSERT_EQ(slubq::alloc(c, v, 32), 0);
+		slubq::free(c, v, 32);
 	}
 	slubq_stats st;
-	ASSERT_EQ(slubq_cache_stats(g.c, int(rte_lcore_id()), &st), 0);
+	ASSERT_EQ(slubq_cache_stats(c, int(rte_lcore_id()), &st), 0);
 	EXPECT_EQ(st.alloc_fast + st.alloc_slow, 3200u);
 	EXPECT_EQ(st.free_fast + st.free_slow, 3200u);
 	EXPECT_GE(st.refills, 1u);
@@ -330,51 +305,25 @@ TEST(Cache, StatsCountFastAndSlowPaths)
 
 TEST(Cache, WalkListsEveryCache)
 {
-	cache_guard a(make("t_walk_a", 64));
-	cache_guard b(make("t_walk_b", 64));
+	auto a = make("t_walk_a", 64);
+	auto b = make("t_walk_b", 64);
 	std::set<std::string> names = slubq_test::cache_names();
 	EXPECT_TRUE(names.count("t_walk_a"));
 	EXPECT_TRUE(names.count("t_walk_b"));
 }
 
-TEST(PoolConfig, SetGetForget)
-{
-	slubq_pool_config cfg{};
-	EXPECT_EQ(slubq_pool_config_get("t_pool_none", &cfg), -ENOENT);
-	cfg.queue_size = 128;
-	cfg.batch = 32;
-	ASSERT_EQ(slubq_pool_config_set("t_pool", &cfg), 0);
-	slubq_pool_config out{};
-	ASSERT_EQ(slubq_pool_config_get("t_pool", &out), 0);
-	EXPECT_EQ(out.queue_size, 128u);
-	EXPECT_EQ(out.batch, 32u);
-	cfg.queue_size = 64;
-	ASSERT_EQ(slubq_pool_config_set("t_pool", &cfg), 0);
-	ASSERT_EQ(slubq_pool_config_get("t_pool", &out), 0);
-	EXPECT_EQ(out.queue_size, 64u);
-	ASSERT_EQ(slubq_pool_config_set("t_pool", nullptr), 0);
-	EXPECT_EQ(slubq_pool_config_get("t_pool", &out), -ENOENT);
-	EXPECT_EQ(slubq_pool_config_set("", &cfg), -EINVAL);
-}
-
 namespace {
 
-struct lcore_job {
-	slubq_cache *c;
-	std::vector<void *> *objs;
-	std::uint32_t n;
-	int rc;
-};
-
-// On a worker lcore: allocate n objects in bursts of 16 into *objs.
-int alloc_job(void *arg)
+// On worker lcore `lcore`: n objects in bursts of 16 into objs.
+int alloc_on(unsigned lcore, slubq_cache *c, std::vector<void *> &objs, std::uint32_t n)
 {
-	auto *j = static_cast<lcore_job *>(arg);
-	j->objs->resize(j->n);
-	j->rc = 0;
-	for (std::uint32_t i = 0; i < j->n && j->rc == 0; i += 16)
-		j->rc = slubq::alloc(j->c, j->objs->data() + i, std::min<std::uint32_t>(16, j->n - i));
-	return 0;
+	return slubq_test::on_lcore(lcore, [&] {
+		objs.resize(n);
+		int rc = 0;
+		for (std::uint32_t i = 0; i < n && rc == 0; i += 16)
+			rc = slubq::alloc(c, objs.data() + i, std::min<std::uint32_t>(16, n - i));
+		return rc;
+	});
 }
 
 } // namespace
@@ -393,58 +342,48 @@ TEST(Cache, MagazinesCarryWholeQueuesBetweenLcores)
 	p.queue_size = 64;
 	p.shared_size = 512;
 	constexpr std::uint32_t total = 2000;
-	void *buf;
-	cache_guard g(make_fixed(p, total, &buf));
-	ASSERT_NE(g.c, nullptr);
+	auto c = fixed_cache(p, total);
+	ASSERT_NE(c, nullptr);
 
 	std::vector<void *> objs;
-	lcore_job job{g.c, &objs, 1000, -1};
-	ASSERT_EQ(slubq_test::run_on_lcore(workers[0], alloc_job, &job), 0);
-	ASSERT_EQ(job.rc, 0);
+	ASSERT_EQ(alloc_on(workers[0], c, objs, 1000), 0);
 	// Freed here one burst at a time: every full queue becomes a magazine
 	// while the node has room for it (shared size 512: up to 8 of 64).
 	for (std::uint32_t i = 0; i < 1000; i += 8)
-		slubq::free(g.c, objs.data() + i, 8);
+		slubq::free(c, objs.data() + i, 8);
 	slubq_cache_info info;
-	ASSERT_EQ(slubq_cache_get_info(g.c, &info), 0);
+	ASSERT_EQ(slubq_cache_get_info(c, &info), 0);
 	EXPECT_GT(info.node[0].magazine_exchanges, 0u) << "full queues went to the node whole";
 	EXPECT_GT(info.node[0].shared_count, 64u) << "magazines are counted with the shared queue";
 	EXPECT_LE(info.node[0].shared_count, info.node[0].shared_size);
-	EXPECT_EQ(slubq_cache_available(g.c), total);
-	EXPECT_EQ(verify(g.c), "");
+	EXPECT_EQ(slubq_cache_available(c), total);
+	EXPECT_EQ(verify(c), "");
 
 	// The worker takes full magazines back, then everything but what sits
 	// in this lcore's own queue: nothing in a magazine is out of reach.
 	std::uint32_t mine = 0, size = 0;
-	ASSERT_EQ(slubq_cache_queue_fill(g.c, rte_lcore_id(), &mine, &size), 1); // active
-	job.n = total - mine;
-	ASSERT_EQ(slubq_test::run_on_lcore(workers[0], alloc_job, &job), 0);
-	ASSERT_EQ(job.rc, 0);
-	EXPECT_EQ(slubq_cache_available(g.c), std::uint64_t(mine));
+	ASSERT_EQ(slubq_cache_queue_fill(c, rte_lcore_id(), &mine, &size), 1); // active
+	ASSERT_EQ(alloc_on(workers[0], c, objs, total - mine), 0);
+	EXPECT_EQ(slubq_cache_available(c), std::uint64_t(mine));
 	EXPECT_EQ(std::set<void *>(objs.begin(), objs.end()).size(), std::size_t(total - mine));
 	// One more: only this (idle) lcore's queue holds any, and the worker
 	// takes them back from it (reclaim) instead of failing.
-	job.n = 1;
 	std::vector<void *> held = objs;
-	ASSERT_EQ(slubq_test::run_on_lcore(workers[0], alloc_job, &job), 0);
-	EXPECT_EQ(job.rc, 0);
-	EXPECT_EQ(slubq_cache_queue_fill(g.c, rte_lcore_id(), &mine, &size), 1);
+	EXPECT_EQ(alloc_on(workers[0], c, objs, 1), 0);
+	EXPECT_EQ(slubq_cache_queue_fill(c, rte_lcore_id(), &mine, &size), 1);
 	EXPECT_EQ(mine, 0u) << "the idle lcore's queue was reclaimed";
 	held.push_back(objs[0]);
 	EXPECT_EQ(std::set<void *>(held.begin(), held.end()).size(), held.size());
-	slubq::free(g.c, held.data(), std::uint32_t(held.size()));
-	EXPECT_EQ(slubq_cache_available(g.c), total);
-	EXPECT_EQ(verify(g.c), "");
+	slubq::free(c, held.data(), std::uint32_t(held.size()));
+	EXPECT_EQ(slubq_cache_available(c), total);
+	EXPECT_EQ(verify(c), "");
 
 	// Shrink empties magazines and queues into the slabs.
-	slubq_cache_shrink(g.c);
-	ASSERT_EQ(slubq_cache_get_info(g.c, &info), 0);
+	slubq_cache_shrink(c);
+	ASSERT_EQ(slubq_cache_get_info(c, &info), 0);
 	EXPECT_EQ(info.node[0].shared_count, 0u);
 	EXPECT_EQ(info.node[0].free_in_slabs + info.in_queues, std::uint64_t(total));
-	EXPECT_EQ(verify(g.c), "");
-	slubq_cache_destroy(g.c);
-	g.c = nullptr;
-	rte_free(buf);
+	EXPECT_EQ(verify(c), "");
 }
 
 // Debug off, a freed NULL sits in the lcore queue (the fast path does not
@@ -454,24 +393,20 @@ TEST(Cache, FreedNullIsDroppedWhenItLeavesTheQueue)
 {
 	slubq_cache_params p = fixed_params("t_null_free", 64);
 	constexpr std::uint32_t total = 500;
-	void *buf;
-	cache_guard g(make_fixed(p, total, &buf));
-	ASSERT_NE(g.c, nullptr);
+	auto c = fixed_cache(p, total);
+	ASSERT_NE(c, nullptr);
 	void *null_obj = nullptr;
-	slubq::free(g.c, &null_obj, 1);
-	slubq_cache_shrink(g.c); // empties the queue into the node
+	slubq::free(c, &null_obj, 1);
+	slubq_cache_shrink(c); // empties the queue into the node
 	slubq_stats st;
-	ASSERT_EQ(slubq_cache_stats(g.c, -1, &st), 0);
+	ASSERT_EQ(slubq_cache_stats(c, -1, &st), 0);
 	EXPECT_GE(st.debug_errors, 1u) << "the NULL was reported";
-	EXPECT_EQ(slubq_cache_available(g.c), std::uint64_t(total));
+	EXPECT_EQ(slubq_cache_available(c), std::uint64_t(total));
 	std::vector<void *> all(total);
-	ASSERT_EQ(slubq::alloc(g.c, all.data(), total), 0);
+	ASSERT_EQ(slubq::alloc(c, all.data(), total), 0);
 	EXPECT_EQ(std::count(all.begin(), all.end(), nullptr), 0);
-	slubq::free(g.c, all.data(), total);
-	EXPECT_EQ(verify(g.c), "");
-	slubq_cache_destroy(g.c);
-	g.c = nullptr;
-	rte_free(buf);
+	slubq::free(c, all.data(), total);
+	EXPECT_EQ(verify(c), "");
 }
 
 namespace {
@@ -563,31 +498,24 @@ void bad_pointers_never_leave_the_queue(slubq_cache *c, slubq_cache *other)
 
 TEST(Cache, BadPointersNeverLeaveTheQueueElastic)
 {
-	slubq_cache_params p;
-	slubq_cache_params_init(&p);
-	p.name = "t_bad_elastic";
-	p.obj_size = 64;
+	slubq_cache_params p = elastic_params("t_bad_elastic", 64);
 	p.queue_size = 64;
-	cache_guard g(slubq_cache_create(&p));
-	cache_guard other(make("t_bad_other", 64));
-	ASSERT_NE(g.c, nullptr);
-	ASSERT_NE(other.c, nullptr);
-	bad_pointers_never_leave_the_queue(g.c, other.c);
+	auto c = elastic_cache(p);
+	auto other = make("t_bad_other", 64);
+	ASSERT_NE(c, nullptr);
+	ASSERT_NE(other, nullptr);
+	bad_pointers_never_leave_the_queue(c, other);
 }
 
 TEST(Cache, BadPointersNeverLeaveTheQueueFixed)
 {
 	slubq_cache_params p = fixed_params("t_bad_fixed", 64);
 	p.queue_size = 64;
-	void *buf;
-	cache_guard g(make_fixed(p, 1500, &buf));
-	cache_guard other(make("t_bad_other2", 64));
-	ASSERT_NE(g.c, nullptr);
-	ASSERT_NE(other.c, nullptr);
-	bad_pointers_never_leave_the_queue(g.c, other.c);
-	slubq_cache_destroy(g.c);
-	g.c = nullptr;
-	rte_free(buf);
+	auto c = fixed_cache(p, 1500);
+	auto other = make("t_bad_other2", 64);
+	ASSERT_NE(c, nullptr);
+	ASSERT_NE(other, nullptr);
+	bad_pointers_never_leave_the_queue(c, other);
 }
 
 // Populating memory that is already the cache's (the same chunk twice, or
@@ -598,23 +526,22 @@ TEST(Cache, OverlappingPopulateIsRefused)
 {
 	slubq_cache_params p = fixed_params("t_populate_twice", 64);
 	constexpr std::uint32_t total = 3000;
-	void *buf;
-	cache_guard g(make_fixed(p, total, &buf));
-	ASSERT_NE(g.c, nullptr);
+	auto c = fixed_cache(p, total);
+	ASSERT_NE(c, nullptr);
 	size_t min_chunk, align;
 	const ssize_t mem = slubq_cache_calc_mem_size(&p, total, 0, &min_chunk, &align);
 	slubq_cache_info info;
-	ASSERT_EQ(slubq_cache_get_info(g.c, &info), 0);
+	ASSERT_EQ(slubq_cache_get_info(c, &info), 0);
 	ASSERT_GE(std::uint64_t(mem), 2 * info.slab_size) << "needs two slabs to overlap half";
 
 	char *text = nullptr;
 	size_t text_len = 0;
 	FILE *log = open_memstream(&text, &text_len);
 	rte_openlog_stream(log);
-	EXPECT_EQ(slubq_cache_populate(g.c, buf, RTE_BAD_IOVA, size_t(mem), -1, 0, nullptr, nullptr), -EINVAL);
+	EXPECT_EQ(slubq_cache_populate(c, c.memory(), RTE_BAD_IOVA, size_t(mem), -1, 0, nullptr, nullptr), -EINVAL);
 	EXPECT_EQ(rte_errno, EINVAL);
 	// Overlapping: starts in the first slab, its first slab is the second one.
-	EXPECT_EQ(slubq_cache_populate(g.c, static_cast<char *>(buf) + info.slab_size / 2, RTE_BAD_IOVA,
+	EXPECT_EQ(slubq_cache_populate(c, static_cast<char *>(c.memory()) + info.slab_size / 2, RTE_BAD_IOVA,
 				       size_t(mem), -1, 0, nullptr, nullptr),
 		  -EINVAL);
 	rte_openlog_stream(nullptr);
@@ -624,31 +551,29 @@ TEST(Cache, OverlappingPopulateIsRefused)
 	EXPECT_NE(logged.find("cache t_populate_twice: populate refused"), std::string::npos) << logged;
 	EXPECT_NE(logged.find("overlap memory populated before"), std::string::npos) << logged;
 
-	EXPECT_EQ(slubq_cache_total(g.c), std::uint64_t(total));
-	EXPECT_EQ(slubq_cache_available(g.c), std::uint64_t(total));
-	EXPECT_EQ(verify(g.c), "");
+	EXPECT_EQ(slubq_cache_total(c), std::uint64_t(total));
+	EXPECT_EQ(slubq_cache_available(c), std::uint64_t(total));
+	EXPECT_EQ(verify(c), "");
 	// One at a time, every object once, then none.
 	std::set<void *> seen;
 	for (std::uint32_t i = 0; i < total; i++) {
-		void *o = slubq_cache_alloc(g.c);
+		void *o = slubq_cache_alloc(c);
 		ASSERT_NE(o, nullptr);
 		ASSERT_TRUE(seen.insert(o).second) << "handed out twice: " << o;
 	}
-	EXPECT_EQ(slubq_cache_alloc(g.c), nullptr);
+	EXPECT_EQ(slubq_cache_alloc(c), nullptr);
 	for (void *o : seen)
-		slubq_cache_free(g.c, o);
-	EXPECT_EQ(verify(g.c), "");
+		slubq_cache_free(c, o);
+	EXPECT_EQ(verify(c), "");
 
 	// A chunk of its own is still welcome.
 	void *more = rte_malloc(nullptr, size_t(mem), align);
 	ASSERT_NE(more, nullptr);
-	EXPECT_EQ(slubq_cache_populate(g.c, more, RTE_BAD_IOVA, size_t(mem), -1, total, nullptr, nullptr),
+	EXPECT_EQ(slubq_cache_populate(c, more, RTE_BAD_IOVA, size_t(mem), -1, total, nullptr, nullptr),
 		  int(total));
-	EXPECT_EQ(slubq_cache_total(g.c), 2u * total);
-	EXPECT_EQ(verify(g.c), "");
-	slubq_cache_destroy(g.c);
-	g.c = nullptr;
-	rte_free(buf);
+	EXPECT_EQ(slubq_cache_total(c), 2u * total);
+	EXPECT_EQ(verify(c), "");
+	c.reset();
 	rte_free(more);
 }
 

@@ -9,8 +9,11 @@
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 #include "config_test_util.hpp"
+#include "test_cache.hpp"
 
 namespace {
+
+using slubq_test::info_of;
 
 struct loaded {
 	slubq_config *cfg = nullptr;
@@ -22,28 +25,16 @@ struct loaded {
 	~loaded() { slubq_config_free(cfg); }
 };
 
-slubq_cache_info info_of(slubq_cache *c)
-{
-	slubq_cache_info i;
-	std::memset(&i, 0, sizeof(i));
-	EXPECT_EQ(slubq_cache_get_info(c, &i), 0);
-	return i;
-}
-
 } // namespace
 
 // What the configuration calls the defaults is what slubq_cache_create()
 // gives a cache whose parameters are left at 0.
 TEST(ConfigApply, DefaultsAreTheLibrarys)
 {
-	slubq_cache_params p;
-	slubq_cache_params_init(&p);
-	p.name = "cfg_lib_defaults";
-	p.obj_size = 100;
-	slubq_cache *lib = slubq_cache_create(&p);
+	auto lib = slubq_test::elastic_cache(slubq_test::elastic_params("cfg_lib_defaults", 100));
 	ASSERT_NE(lib, nullptr);
 	slubq_cache_info want = info_of(lib);
-	slubq_cache_destroy(lib);
+	lib.reset();
 
 	loaded l("caches:\n  - {name: cfg_defaults, obj_size: 100}\n  - {name: cfg_q100, obj_size: 100, queue_size: 100}\n"
 		 "  - {name: cfg_q16, obj_size: 100, queue_size: 16}\n");

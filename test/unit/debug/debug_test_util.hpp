@@ -8,40 +8,20 @@
 #include <string>
 #include <rte_log.h>
 #include "slubq.hpp"
+#include "test_cache.hpp"
 
 namespace debug_test {
 
-struct cache_guard {
-	slubq_cache *c;
-	explicit cache_guard(slubq_cache *x) : c(x) {}
-	cache_guard(const cache_guard &) = delete;
-	cache_guard &operator=(const cache_guard &) = delete;
-	~cache_guard()
-	{
-		if (c)
-			slubq_cache_destroy(c);
-	}
-};
-
-inline slubq_cache *make(const char *name, std::uint32_t flags, std::uint32_t obj_size = 64,
-			 std::uint32_t queue = 0)
+inline slubq_test::test_cache make(const char *name, std::uint32_t flags, std::uint32_t obj_size = 64,
+				  std::uint32_t queue = 0)
 {
-	slubq_cache_params p;
-	slubq_cache_params_init(&p);
-	p.name = name;
-	p.obj_size = obj_size;
+	slubq_cache_params p = slubq_test::elastic_params(name, obj_size);
 	p.flags = flags;
 	p.queue_size = queue;
-	return slubq_cache_create(&p);
+	return slubq_test::elastic_cache(p);
 }
 
-// "" when verify finds nothing, else its report.
-inline std::string verify(slubq_cache *c)
-{
-	char buf[8192];
-	int n = slubq_cache_verify(c, buf, sizeof(buf));
-	return n == 0 ? std::string() : std::to_string(n) + " problems:\n" + buf;
-}
+using slubq_test::verify;
 
 inline std::uint64_t errors(const slubq_cache *c)
 {

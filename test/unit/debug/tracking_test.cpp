@@ -4,11 +4,11 @@
 // an alien queue (simulated two-socket topology).
 #include <gtest/gtest.h>
 #include <thread>
-#include <rte_launch.h>
 #include <rte_lcore.h>
 #include <slubq_debug.h>
 #include "debug_test_util.hpp"
 #include "eal_env.hpp"
+#include "lcore_job.hpp"
 
 using namespace debug_test;
 
@@ -29,18 +29,6 @@ bool inside(std::uintptr_t addr, void (*fn)(slubq_cache *, void *))
 	return addr > lo && addr < lo + 4096;
 }
 
-struct on_lcore_arg {
-	slubq_cache *c;
-	void *obj;
-};
-
-int alloc_on_lcore(void *p)
-{
-	auto *a = static_cast<on_lcore_arg *>(p);
-	a->obj = alloc_here(a->c);
-	return a->obj ? 0 : -1;
-}
-
 unsigned a_worker()
 {
 	auto w = slubq_test::worker_lcores();
@@ -54,13 +42,13 @@ TEST(DebugTracking, RecordsLcoreCallerAndTimeOfAllocAndFree)
 	unsigned worker = a_worker();
 	if (worker == RTE_MAX_LCORE)
 		GTEST_SKIP() << "needs a worker lcore";
-	cache_guard g(make("d_track", SLUBQ_F_TRACK));
-	ASSERT_NE(g.c, nullptr);
-	on_lcore_arg a{g.c, nullptr};
-	ASSERT_EQ(slubq_test::run_on_lcore(worker, alloc_on_lcore, &a), 0);
-	free_here(g.c, a.obj);
+	auto c = make("d_track", SLUBQ_F_TRACK);
+	ASSERT_NE(c, nullptr);
+	void *obj = slubq_test::on_lcore(worker, [&] { return alloc_here(c); });
+	ASSERT_NE(obj, nullptr);
+	free_here(c, obj);
 	slubq_obj_info info;
-	ASSERT_EQ(slubq_debug_object_info(g.c, a.obj, &info), 0);
+	ASSERT_EQ(slubq_debug_object_info(c, obj, &info), 0);
 	EXPECT_EQ(info.state, SLUBQ_OBJ_FREE);
 	EXPECT_EQ(info.alloc_lcore, worker);
 	EXPECT_EQ(info.free_lcore, rte_lcore_id());
@@ -70,7 +58,7 @@ TEST(DebugTracking, RecordsLcoreCallerAndTimeOfAllocAndFree)
 	EXPECT_GE(info.free_tsc, info.alloc_tsc);
 	{
 		log_capture log;
-		free_here(g.c, a.obj);
+		free_here(c, obj);
 		std::string t = log.text();
 		char want[128];
 		std::snprintf(want, sizeof(want), "by lcore %u (caller %#lx", rte_lcore_id(),
@@ -86,16 +74,16 @@ TEST(DebugTracking, RecordsLcoreCallerAndTimeOfAllocAndFree)
 	}
 	// A failed free changes no record.
 	slubq_obj_info after;
-	ASSERT_EQ(slubq_debug_object_info(g.c, a.obj, &after), 0);
+	ASSERT_EQ(slubq_debug_object_info(c, obj, &after), 0);
 	EXPECT_EQ(after.free_tsc, info.free_tsc);
-	EXPECT_EQ(errors(g.c), 1u);
-	EXPECT_EQ(verify(g.c), "");
+	EXPECT_EQ(errors(c), 1u);
+	EXPECT_EQ(verify(c), "");
 }
 
 TEST(DebugTracking, NonEalThreadTakesTheCheckedPath)
 {
-	cache_guard g(make("d_noneal", SLUBQ_F_DEBUG));
-	ASSERT_NE(g.c, nullptr);
+	auto c = make("d_noneal", SLUBQ_F_DEBUG);
+	ASSERT_NE(c, nullptr);
 	void *objs[16] = {};
 	std::string t;
 	slubq_obj_info info{};
@@ -103,13 +91,13 @@ TEST(DebugTracking, NonEalThreadTakesTheCheckedPath)
 	{
 		log_capture log;
 		std::thread th([&] {
-			rc_alloc = slubq_cache_alloc_bulk(g.c, objs, 16);
+			rc_alloc = slubq_cache_alloc_bulk(c, objs, 16);
 			if (rc_alloc != 0)
 				return;
 			static_cast<char *>(objs[3])[-1] = 0; // red zone
-			slubq_cache_free_bulk(g.c, objs, 16);
-			slubq_cache_free(g.c, objs[7]); // double free
-			rc_info = slubq_debug_object_info(g.c, objs[0], &info);
+			slubq_cache_free_bulk(c, objs, 16);
+			slubq_cache_free(c, objs[7]); // double free
+			rc_info = slubq_debug_object_info(c, objs[0], &info);
 		});
 		th.join();
 		t = log.text();
@@ -124,9 +112,9 @@ TEST(DebugTracking, NonEalThreadTakesTheCheckedPath)
 	EXPECT_NE(t.find("free of " + ptr(objs[7]) + " by non-EAL thread"), std::string::npos) << t;
 	EXPECT_NE(t.find("double free"), std::string::npos) << t;
 	EXPECT_NE(t.find("last free: non-EAL thread"), std::string::npos) << t;
-	EXPECT_EQ(errors(g.c), 2u);
-	EXPECT_EQ(slubq_cache_available(g.c), slubq_cache_total(g.c));
-	EXPECT_EQ(verify(g.c), "");
+	EXPECT_EQ(errors(c), 2u);
+	EXPECT_EQ(slubq_cache_available(c), slubq_cache_total(c));
+	EXPECT_EQ(verify(c), "");
 }
 
 namespace {
@@ -146,25 +134,25 @@ TEST(DebugTracking, DoubleFreeOfAnObjectWaitingInAnAlienQueue)
 	map[worker] = 1; // the worker is socket 1, everyone else socket 0
 	topo_guard tg;
 	ASSERT_EQ(slubq_topology_simulate(2, map), 0);
-	cache_guard g(make("d_alien", SLUBQ_F_DEBUG));
-	ASSERT_NE(g.c, nullptr);
-	on_lcore_arg a{g.c, nullptr};
-	ASSERT_EQ(slubq_test::run_on_lcore(worker, alloc_on_lcore, &a), 0); // a socket-1 object
-	slubq_cache_free(g.c, a.obj); // freed on socket 0: waits in node 0's alien queue for socket 1
+	auto c = make("d_alien", SLUBQ_F_DEBUG);
+	ASSERT_NE(c, nullptr);
+	void *obj = slubq_test::on_lcore(worker, [&] { return alloc_here(c); }); // a socket-1 object
+	ASSERT_NE(obj, nullptr);
+	slubq_cache_free(c, obj); // freed on socket 0: waits in node 0's alien queue for socket 1
 	slubq_cache_info ci;
-	ASSERT_EQ(slubq_cache_get_info(g.c, &ci), 0);
+	ASSERT_EQ(slubq_cache_get_info(c, &ci), 0);
 	ASSERT_EQ(ci.node[0].alien_count, 1u);
 	{
 		log_capture log;
-		slubq_cache_free(g.c, a.obj);
+		slubq_cache_free(c, obj);
 		EXPECT_NE(log.text().find("double free: the object is already free (waiting in a queue)"),
 			  std::string::npos);
 	}
-	ASSERT_EQ(slubq_cache_get_info(g.c, &ci), 0);
+	ASSERT_EQ(slubq_cache_get_info(c, &ci), 0);
 	EXPECT_EQ(ci.node[0].alien_count, 1u);
-	EXPECT_EQ(errors(g.c), 1u);
-	EXPECT_EQ(slubq_cache_available(g.c), slubq_cache_total(g.c));
-	EXPECT_EQ(verify(g.c), "");
+	EXPECT_EQ(errors(c), 1u);
+	EXPECT_EQ(slubq_cache_available(c), slubq_cache_total(c));
+	EXPECT_EQ(verify(c), "");
 }
 
 namespace {
@@ -195,13 +183,13 @@ bool inside_c(std::uintptr_t addr, const void *fn)
 // tail-call the slow path, so the record must skip their frame.
 TEST(DebugTracking, CEntryPointsRecordTheApplicationCaller)
 {
-	cache_guard g(make("d_track_c", SLUBQ_F_TRACK));
-	ASSERT_NE(g.c, nullptr);
-	void *o = c_alloc_here(g.c);
+	auto c = make("d_track_c", SLUBQ_F_TRACK);
+	ASSERT_NE(c, nullptr);
+	void *o = c_alloc_here(c);
 	ASSERT_NE(o, nullptr);
-	c_free_here(g.c, o);
+	c_free_here(c, o);
 	slubq_obj_info info;
-	ASSERT_EQ(slubq_debug_object_info(g.c, o, &info), 0);
+	ASSERT_EQ(slubq_debug_object_info(c, o, &info), 0);
 	EXPECT_TRUE(inside_c(info.alloc_caller, reinterpret_cast<const void *>(&c_alloc_here)))
 		<< std::hex << info.alloc_caller;
 	EXPECT_TRUE(inside_c(info.free_caller, reinterpret_cast<const void *>(&c_free_here))) << std::hex << info.free_caller;

@@ -22,6 +22,7 @@
 #include <rte_memory.h>
 #include <rte_memzone.h>
 #include "eal_env.hpp"
+#include "lcore_job.hpp"
 #include "pool_helpers.hpp"
 
 using namespace driver_test;
@@ -350,13 +351,6 @@ INSTANTIATE_TEST_SUITE_P(CacheSizes, DriverCache, ::testing::Values(0u, 32u),
 
 namespace {
 
-int alloc_on_lcore(void *arg)
-{
-	auto *r = static_cast<random_run *>(arg);
-	r->held.resize(r->ops);
-	return rte_mempool_get_bulk(r->mp, r->held.data(), r->ops);
-}
-
 } // namespace
 
 // Two simulated sockets: objects allocated on one and freed on the other go
@@ -379,7 +373,8 @@ TEST(Driver, SimulatedSocketsCrossFrees)
 	EXPECT_GT(info.node[1].objects, 0u);
 	std::atomic<unsigned> failures{0};
 	random_run r{mp, 7, 1500, &failures, {}};
-	ASSERT_EQ(slubq_test::run_on_lcore(workers[0], alloc_on_lcore, &r), 0);
+	r.held.resize(r.ops);
+	ASSERT_EQ(slubq_test::on_lcore(workers[0], [&] { return rte_mempool_get_bulk(mp, r.held.data(), r.ops); }), 0);
 	EXPECT_EQ(rte_mempool_avail_count(mp), n - 1500);
 	for (unsigned i = 0; i < r.held.size(); i += 32) {
 		rte_mempool_put_bulk(mp, r.held.data() + i, std::min(32u, unsigned(r.held.size()) - i));

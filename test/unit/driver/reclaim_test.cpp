@@ -17,6 +17,7 @@
 #include <rte_launch.h>
 #include <rte_ring.h>
 #include "eal_env.hpp"
+#include "lcore_job.hpp"
 #include "pool_helpers.hpp"
 
 using namespace driver_test;
@@ -179,9 +180,8 @@ struct busy_elsewhere {
 	std::atomic<bool> filled{false}, stop{false};
 };
 
-int use_a_then_b(void *arg)
+void use_a_then_b(busy_elsewhere *w)
 {
-	auto *w = static_cast<busy_elsewhere *>(arg);
 	// Bursts that fit the lcore queue (a quarter of the pool over 9 lcores).
 	void *objs[64];
 	for (int round = 0; round < 4; round++) {
@@ -192,7 +192,6 @@ int use_a_then_b(void *arg)
 	while (!w->stop.load(std::memory_order_relaxed))
 		if (rte_mempool_get_bulk(w->b, objs, 32) == 0)
 			rte_mempool_put_bulk(w->b, objs, 32);
-	return 0;
 }
 
 TEST(Stranded, LcoreBusyOnAnotherPool)
@@ -208,7 +207,10 @@ TEST(Stranded, LcoreBusyOnAnotherPool)
 	pool_guard gb(b);
 	stamp_ids(a);
 	busy_elsewhere w{a, b};
-	ASSERT_EQ(rte_eal_remote_launch(use_a_then_b, &w, workers[0]), 0);
+	slubq_test::lcore_job job(workers[0], [&w] {
+		use_a_then_b(&w);
+		return 0;
+	});
 	while (!w.filled.load())
 		rte_pause();
 	std::uint32_t parked = 0, size = 0;
@@ -216,7 +218,7 @@ TEST(Stranded, LcoreBusyOnAnotherPool)
 	EXPECT_GT(parked, 0u) << "the worker's queue holds objects of pool A";
 	expect_all_back(a); // while the worker keeps running on pool B
 	w.stop = true;
-	rte_eal_wait_lcore(workers[0]);
+	job.wait();
 }
 
 // The native API too: shrink takes parked queues back into the slabs.
@@ -228,21 +230,13 @@ TEST(Stranded, ShrinkTakesParkedQueues)
 	rte_mempool *mp = make_pool("t_shrink_parked", pool_size, 64, 0);
 	ASSERT_NE(mp, nullptr);
 	pool_guard g(mp);
-	struct job {
-		rte_mempool *mp;
-	} j{mp};
-	ASSERT_EQ(slubq_test::run_on_lcore(
-			  workers[0],
-			  [](void *arg) {
-				  auto *jj = static_cast<job *>(arg);
-				  void *objs[64];
-				  if (rte_mempool_get_bulk(jj->mp, objs, 64) != 0)
-					  return -1;
-				  rte_mempool_put_bulk(jj->mp, objs, 64);
-				  return 0;
-			  },
-			  &j),
-		  0);
+	ASSERT_EQ(slubq_test::on_lcore(workers[0], [mp] {
+		void *objs[64];
+		if (rte_mempool_get_bulk(mp, objs, 64) != 0)
+			return -1;
+		rte_mempool_put_bulk(mp, objs, 64);
+		return 0;
+	}), 0);
 	slubq_cache *c = rte_mempool_slubq_cache(mp);
 	std::uint32_t parked = 0, size = 0;
 	slubq_cache_queue_fill(c, workers[0], &parked, &size);

@@ -11,6 +11,7 @@
 #include <rte_malloc.h>
 #include <rte_memory.h>
 #include "slubq_malloc.hpp"
+#include "test_cache.hpp"
 
 namespace {
 
@@ -137,17 +138,14 @@ TEST_F(Dma, OrdinaryObjectsKnowTheirIova)
 // A named cache can be DMA-capable too.
 TEST_F(Dma, NamedDmaCache)
 {
-	slubq_cache_params p;
-	slubq_cache_params_init(&p);
-	p.name = "t_dma_named";
-	p.obj_size = 1500;
+	slubq_cache_params p = slubq_test::elastic_params("t_dma_named", 1500);
 	p.flags = SLUBQ_F_DMA;
-	slubq_cache *c = slubq_cache_create(&p);
+	auto c = slubq_test::elastic_cache(p);
 	ASSERT_NE(c, nullptr);
 	std::vector<void *> v(2000); // ~3 MiB: several contiguous chunks
 	ASSERT_EQ(slubq_cache_alloc_bulk(c, v.data(), unsigned(v.size())), 0);
 	for (void *o : v)
 		ASSERT_TRUE(iova_ok(o, 1500, slubq_cache_virt2iova(c, o), false));
 	slubq_cache_free_bulk(c, v.data(), unsigned(v.size()));
-	EXPECT_EQ(slubq_cache_destroy(c), 0);
+	EXPECT_EQ(c.reset(), 0);
 }

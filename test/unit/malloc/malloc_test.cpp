@@ -13,9 +13,13 @@
 #include <rte_malloc.h>
 #include "cache_names.hpp"
 #include "eal_env.hpp"
+#include "lcore_job.hpp"
+#include "test_cache.hpp"
 #include "slubq_malloc.hpp"
 
 namespace {
+
+using slubq_test::verify;
 
 constexpr std::uint32_t classes[] = {8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192};
 
@@ -30,13 +34,6 @@ std::uint32_t class_for(std::size_t size)
 std::uintptr_t align_of_class(std::uint32_t c) { return c & (0u - c); }
 
 bool aligned(const void *p, std::uintptr_t a) { return (reinterpret_cast<std::uintptr_t>(p) & (a - 1)) == 0; }
-
-std::string verify(slubq_cache *c)
-{
-	char buf[4096];
-	int n = slubq_cache_verify(c, buf, sizeof(buf));
-	return n == 0 ? std::string() : std::to_string(n) + " problems:\n" + buf;
-}
 
 // Fill with a byte pattern unique to the object; check it later.
 void stamp(void *p, std::size_t n, unsigned id)
@@ -281,9 +278,8 @@ struct handoff {
 	bool ok;
 };
 
-int alloc_on_lcore(void *arg)
+int alloc_all(handoff *h)
 {
-	auto *h = static_cast<handoff *>(arg);
 	for (auto &p : h->objs) {
 		p = slubq_malloc(h->size, SOCKET_ID_ANY);
 		if (p == nullptr)
@@ -293,15 +289,13 @@ int alloc_on_lcore(void *arg)
 	return 0;
 }
 
-int free_on_lcore(void *arg)
+void free_all(handoff *h)
 {
-	auto *h = static_cast<handoff *>(arg);
 	h->ok = true;
 	for (auto &p : h->objs) {
 		h->ok = h->ok && stamped(p, h->size, unsigned(&p - h->objs.data()));
 		slubq_free(p);
 	}
-	return 0;
 }
 
 } // namespace
@@ -315,12 +309,12 @@ TEST(Malloc, FreedOnAnotherLcore)
 	for (std::size_t size : {std::size_t(2048), std::size_t(20000)}) {
 		// Allocated here, freed there.
 		handoff h{std::vector<void *>(size <= SLUBQ_MALLOC_MAX_CLASS ? 5000 : 300), size, false};
-		ASSERT_EQ(alloc_on_lcore(&h), 0);
-		ASSERT_EQ(slubq_test::run_on_lcore(w, free_on_lcore, &h), 0);
+		ASSERT_EQ(alloc_all(&h), 0);
+		slubq_test::on_lcore(w, [&] { free_all(&h); });
 		EXPECT_TRUE(h.ok);
 		// Allocated there (some of them the objects it just took), freed here.
-		ASSERT_EQ(slubq_test::run_on_lcore(w, alloc_on_lcore, &h), 0);
-		free_on_lcore(&h);
+		ASSERT_EQ(slubq_test::on_lcore(w, [&] { return alloc_all(&h); }), 0);
+		free_all(&h);
 		EXPECT_TRUE(h.ok);
 	}
 	EXPECT_EQ(verify(slubq_malloc_cache(2048, 0)), "");
@@ -379,16 +373,13 @@ TEST(Malloc, ClassNameTakenByAnotherCacheIsRefused)
 {
 	if (slubq_cache_lookup("dma-kmalloc-96") != nullptr)
 		GTEST_SKIP() << "dma-kmalloc-96 already in use by an earlier test";
-	slubq_cache_params p;
-	slubq_cache_params_init(&p);
-	p.name = "dma-kmalloc-96";
-	p.obj_size = 96; // default slab size, not a DMA cache: not a size class
-	slubq_cache *imposter = slubq_cache_create(&p);
+	// Default slab size, not a DMA cache: not a size class.
+	auto imposter = slubq_test::elastic_cache(slubq_test::elastic_params("dma-kmalloc-96", 96));
 	ASSERT_NE(imposter, nullptr);
 	rte_errno = 0;
 	EXPECT_EQ(slubq_malloc_dma(80, SOCKET_ID_ANY, nullptr), nullptr);
 	EXPECT_EQ(rte_errno, EEXIST);
-	ASSERT_EQ(slubq_cache_destroy(imposter), 0);
+	ASSERT_EQ(imposter.reset(), 0);
 	void *q = slubq_malloc_dma(80, SOCKET_ID_ANY, nullptr); // now it is created properly
 	ASSERT_NE(q, nullptr);
 	EXPECT_EQ(slubq_malloc_usable_size(q), 96u);

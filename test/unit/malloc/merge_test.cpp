@@ -8,15 +8,16 @@
 #include <vector>
 #include <rte_errno.h>
 #include "slubq.hpp"
+#include "test_cache.hpp"
 
 namespace {
 
+using slubq_test::info_of;
+using slubq_test::verify;
+
 slubq_cache_params anon(std::uint32_t size, std::uint32_t flags = 0, std::uint32_t align = 8)
 {
-	slubq_cache_params p;
-	slubq_cache_params_init(&p);
-	p.name = nullptr;
-	p.obj_size = size;
+	slubq_cache_params p = slubq_test::elastic_params(nullptr, size);
 	p.flags = flags;
 	p.align = align;
 	return p;
@@ -37,20 +38,6 @@ std::vector<std::string> names_of(slubq_cache *c)
 	return a.names;
 }
 
-std::uint32_t refcnt(slubq_cache *c)
-{
-	slubq_cache_info info;
-	EXPECT_EQ(slubq_cache_get_info(c, &info), 0);
-	return info.refcnt;
-}
-
-std::string verify(slubq_cache *c)
-{
-	char buf[4096];
-	int n = slubq_cache_verify(c, buf, sizeof(buf));
-	return n == 0 ? std::string() : std::to_string(n) + " problems:\n" + buf;
-}
-
 } // namespace
 
 TEST(Merge, CompatibleAnonymousCachesShareAndUnshare)
@@ -64,7 +51,7 @@ TEST(Merge, CompatibleAnonymousCachesShareAndUnshare)
 	p.name = ""; // "" is anonymous too
 	slubq_cache *c = slubq_cache_create(&p);
 	ASSERT_EQ(c, a);
-	EXPECT_EQ(refcnt(a), 3u);
+	EXPECT_EQ(info_of(a).refcnt, 3u);
 	// Three names, one of them the cache's own; lookup of an alias finds the cache.
 	auto names = names_of(a);
 	ASSERT_EQ(names.size(), 3u);
@@ -82,10 +69,10 @@ TEST(Merge, CompatibleAnonymousCachesShareAndUnshare)
 	EXPECT_EQ(verify(a), "");
 	// Each destroy drops one name; the cache lives until the last.
 	EXPECT_EQ(slubq_cache_destroy(b), 0);
-	EXPECT_EQ(refcnt(a), 2u);
+	EXPECT_EQ(info_of(a).refcnt, 2u);
 	EXPECT_EQ(names_of(a).size(), 2u);
 	EXPECT_EQ(slubq_cache_destroy(a), 0);
-	EXPECT_EQ(refcnt(a), 1u);
+	EXPECT_EQ(info_of(a).refcnt, 1u);
 	auto last = names_of(a);
 	ASSERT_EQ(last.size(), 1u);
 	EXPECT_EQ(last[0], slubq_cache_name(a));
@@ -99,7 +86,7 @@ TEST(Merge, CompatibleAnonymousCachesShareAndUnshare)
 	p = anon(104);
 	slubq_cache *d = slubq_cache_create(&p);
 	ASSERT_NE(d, nullptr);
-	EXPECT_EQ(refcnt(d), 1u);
+	EXPECT_EQ(info_of(d).refcnt, 1u);
 	EXPECT_EQ(slubq_cache_destroy(d), 0);
 }
 
@@ -113,7 +100,7 @@ TEST(Merge, IncompatibleCachesStayApart)
 		slubq_cache *x = slubq_cache_create(&q);
 		ASSERT_NE(x, nullptr) << why;
 		EXPECT_NE(x, base) << why;
-		EXPECT_EQ(refcnt(x), 1u) << why;
+		EXPECT_EQ(info_of(x).refcnt, 1u) << why;
 		apart.push_back(x);
 	};
 	expect_apart(anon(208), "other stride");
@@ -139,12 +126,12 @@ TEST(Merge, IncompatibleCachesStayApart)
 	p = anon(200);
 	p.name = "t_merge_named";
 	expect_apart(p, "named");
-	EXPECT_EQ(refcnt(base), 1u);
+	EXPECT_EQ(info_of(base).refcnt, 1u);
 	// Everything that stayed apart is mergeable with its own kind (DMA with DMA...)
 	// except where merging is refused; the base still takes a compatible one.
 	p = anon(196);
 	EXPECT_EQ(slubq_cache_create(&p), base);
-	EXPECT_EQ(refcnt(base), 2u);
+	EXPECT_EQ(info_of(base).refcnt, 2u);
 	EXPECT_EQ(slubq_cache_destroy(base), 0);
 	for (slubq_cache *x : apart)
 		EXPECT_EQ(slubq_cache_destroy(x), 0);
@@ -174,8 +161,8 @@ TEST(Merge, MergingCanBeRefusedEitherWay)
 	// The existing cache refuses: nobody merges into b, so a takes the next one.
 	p = anon(300);
 	EXPECT_EQ(slubq_cache_create(&p), a);
-	EXPECT_EQ(refcnt(a), 2u);
-	EXPECT_EQ(refcnt(b), 1u);
+	EXPECT_EQ(info_of(a).refcnt, 2u);
+	EXPECT_EQ(info_of(b).refcnt, 1u);
 	// Only b left: a compatible request gets a cache of its own.
 	EXPECT_EQ(slubq_cache_destroy(a), 0);
 	EXPECT_EQ(slubq_cache_destroy(a), 0);

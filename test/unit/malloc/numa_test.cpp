@@ -7,22 +7,9 @@
 #include <string>
 #include <vector>
 #include "eal_env.hpp"
+#include "lcore_job.hpp"
 #include "slubq_malloc.hpp"
-
-namespace {
-
-struct batch {
-	std::vector<void *> objs;
-};
-
-int free_all(void *arg)
-{
-	for (void *p : static_cast<batch *>(arg)->objs)
-		slubq_free(p);
-	return 0;
-}
-
-} // namespace
+#include "test_cache.hpp"
 
 TEST(MallocNuma, CrossSocketFreesGoHome)
 {
@@ -40,21 +27,23 @@ TEST(MallocNuma, CrossSocketFreesGoHome)
 	ASSERT_EQ(slubq_cache_get_info(c, &info), 0);
 	ASSERT_EQ(info.nr_sockets, 2u);
 
-	batch b;
+	std::vector<void *> objs;
 	for (unsigned i = 0; i < 1000; i++) {
 		void *p = slubq_malloc(200, SOCKET_ID_ANY);
 		ASSERT_NE(p, nullptr);
-		b.objs.push_back(p);
+		objs.push_back(p);
 	}
-	ASSERT_EQ(slubq_test::run_on_lcore(w, free_all, &b), 0);
+	slubq_test::on_lcore(w, [&] {
+		for (void *p : objs)
+			slubq_free(p);
+	});
 	slubq_stats st;
 	ASSERT_EQ(slubq_cache_stats(c, int(w), &st), 0);
 	EXPECT_EQ(st.alien_sent, 1000u);
 	std::uint32_t count = 0, size = 0;
 	slubq_cache_queue_fill(c, w, &count, &size);
 	EXPECT_EQ(count, 0u) << "remote objects in the worker's queue";
-	char buf[4096];
-	EXPECT_EQ(slubq_cache_verify(c, buf, sizeof(buf)), 0) << buf;
+	EXPECT_EQ(slubq_test::verify(c), "");
 	EXPECT_EQ(slubq_cache_available(c), slubq_cache_total(c));
 	ASSERT_EQ(slubq_topology_reset(), 0);
 }

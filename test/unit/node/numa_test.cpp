@@ -5,34 +5,13 @@
 #include <gtest/gtest.h>
 #include <vector>
 #include <rte_lcore.h>
-#include <rte_malloc.h>
 #include "eal_env.hpp"
+#include "lcore_job.hpp"
 #include "slubq.hpp"
+#include "test_cache.hpp"
 #include "cache/cache.hpp"
 
 namespace {
-
-struct xfer {
-	slubq_cache *c;
-	std::vector<void *> objs;
-	int rc = 0;
-	unsigned socket = 0;
-};
-
-int alloc_on(void *arg)
-{
-	auto *x = static_cast<xfer *>(arg);
-	x->socket = slubq_topology_lcore_socket(rte_lcore_id());
-	x->rc = slubq::alloc(x->c, x->objs.data(), std::uint32_t(x->objs.size()));
-	return 0;
-}
-
-int free_on(void *arg)
-{
-	auto *x = static_cast<xfer *>(arg);
-	slubq::free(x->c, x->objs.data(), std::uint32_t(x->objs.size()));
-	return 0;
-}
 
 class Numa : public ::testing::Test {
 protected:
@@ -48,42 +27,49 @@ protected:
 		ASSERT_EQ(slubq_topology_sockets(), 2u);
 	}
 	void TearDown() override { slubq_topology_reset(); }
+	// Fill objs with objects allocated on the first worker (socket 1); its
+	// logical socket into *socket when asked. slubq::alloc's result.
+	int alloc_on_worker(slubq_cache *c, std::vector<void *> &objs, unsigned *socket = nullptr)
+	{
+		return slubq_test::on_lcore(workers[0], [&] {
+			if (socket != nullptr)
+				*socket = slubq_topology_lcore_socket(rte_lcore_id());
+			return slubq::alloc(c, objs.data(), std::uint32_t(objs.size()));
+		});
+	}
 	std::vector<unsigned> workers;
 };
 
-slubq_cache *make(const char *name, std::uint32_t alien, std::uint32_t flags = 0)
+slubq_test::test_cache make(const char *name, std::uint32_t alien, std::uint32_t flags = 0)
 {
-	slubq_cache_params p;
-	slubq_cache_params_init(&p);
-	p.name = name;
-	p.obj_size = 64;
+	slubq_cache_params p = slubq_test::elastic_params(name, 64);
 	p.queue_size = 64;
 	p.alien_size = alien;
 	p.flags = flags;
-	return slubq_cache_create(&p);
+	return slubq_test::elastic_cache(p);
 }
 
 } // namespace
 
 TEST_F(Numa, CrossSocketFreesGoHomeInBatches)
 {
-	slubq_cache *c = make("t_numa", 100);
+	auto c = make("t_numa", 100);
 	ASSERT_NE(c, nullptr);
 	slubq_cache_info info;
 	ASSERT_EQ(slubq_cache_get_info(c, &info), 0);
 	ASSERT_EQ(info.nr_sockets, 2u);
 	// Socket 1 allocates 1000 objects: they live in socket 1's slabs.
-	xfer x{c, std::vector<void *>(1000)};
-	ASSERT_EQ(slubq_test::run_on_lcore(workers[0], alloc_on, &x), 0);
-	ASSERT_EQ(x.rc, 0);
-	EXPECT_EQ(x.socket, 1u);
-	for (void *o : x.objs)
+	std::vector<void *> objs(1000);
+	unsigned socket = 0;
+	ASSERT_EQ(alloc_on_worker(c, objs, &socket), 0);
+	EXPECT_EQ(socket, 1u);
+	for (void *o : objs)
 		ASSERT_EQ(slubq::slab_of(c->geo, o)->socket, 1u);
 	ASSERT_EQ(slubq_cache_get_info(c, &info), 0);
 	std::uint64_t node1_free_before = info.node[1].free_in_slabs + info.node[1].shared_count;
 	// Socket 0 frees them: they go into node 0's alien queue for socket 1.
 	for (std::size_t i = 0; i < 1000; i += 50)
-		slubq::free(c, x.objs.data() + i, 50);
+		slubq::free(c, objs.data() + i, 50);
 	slubq_stats st;
 	slubq_cache_stats(c, int(rte_lcore_id()), &st);
 	EXPECT_EQ(st.alien_sent, 1000u);
@@ -102,10 +88,8 @@ TEST_F(Numa, CrossSocketFreesGoHomeInBatches)
 	slubq_cache_shrink(c);
 	ASSERT_EQ(slubq_cache_get_info(c, &info), 0);
 	EXPECT_EQ(info.node[0].alien_count, 0u);
-	char buf[2048];
-	EXPECT_EQ(slubq_cache_verify(c, buf, sizeof(buf)), 0) << buf;
+	EXPECT_EQ(slubq_test::verify(c), "");
 	EXPECT_EQ(slubq_cache_available(c), slubq_cache_total(c));
-	slubq_cache_destroy(c);
 }
 
 // A full alien queue goes home whole (a magazine of the home node) when the
@@ -113,59 +97,51 @@ TEST_F(Numa, CrossSocketFreesGoHomeInBatches)
 // from it, and every count stays exact.
 TEST_F(Numa, FullAlienQueuesGoHomeAsMagazines)
 {
-	slubq_cache *c = make("t_numa_mag", 64);
+	auto c = make("t_numa_mag", 64);
 	ASSERT_NE(c, nullptr);
-	xfer x{c, std::vector<void *>(640)};
-	ASSERT_EQ(slubq_test::run_on_lcore(workers[0], alloc_on, &x), 0);
-	ASSERT_EQ(x.rc, 0);
-	for (std::size_t i = 0; i < x.objs.size(); i += 32)
-		slubq::free(c, x.objs.data() + i, 32);
+	std::vector<void *> objs(640);
+	ASSERT_EQ(alloc_on_worker(c, objs), 0);
+	for (std::size_t i = 0; i < objs.size(); i += 32)
+		slubq::free(c, objs.data() + i, 32);
 	slubq_cache_info info;
 	ASSERT_EQ(slubq_cache_get_info(c, &info), 0);
 	EXPECT_GT(info.node[1].magazine_exchanges, 0u);
 	EXPECT_LE(info.node[1].shared_count, info.node[1].shared_size);
-	char buf[2048];
-	EXPECT_EQ(slubq_cache_verify(c, buf, sizeof(buf)), 0) << buf;
+	EXPECT_EQ(slubq_test::verify(c), "");
 	EXPECT_EQ(slubq_cache_available(c), slubq_cache_total(c));
 	// Socket 1 allocates them again: magazines, shared queue and slabs serve it.
-	ASSERT_EQ(slubq_test::run_on_lcore(workers[0], alloc_on, &x), 0);
-	ASSERT_EQ(x.rc, 0);
-	for (void *o : x.objs)
+	ASSERT_EQ(alloc_on_worker(c, objs), 0);
+	for (void *o : objs)
 		ASSERT_EQ(slubq::slab_of(c->geo, o)->socket, 1u);
-	EXPECT_EQ(slubq_cache_available(c), slubq_cache_total(c) - x.objs.size());
-	slubq::free(c, x.objs.data(), std::uint32_t(x.objs.size()));
+	EXPECT_EQ(slubq_cache_available(c), slubq_cache_total(c) - objs.size());
+	slubq::free(c, objs.data(), std::uint32_t(objs.size()));
 	slubq_cache_shrink(c);
-	EXPECT_EQ(slubq_cache_verify(c, buf, sizeof(buf)), 0) << buf;
+	EXPECT_EQ(slubq_test::verify(c), "");
 	EXPECT_EQ(slubq_cache_available(c), slubq_cache_total(c));
-	slubq_cache_destroy(c);
 }
 
 TEST_F(Numa, LocalQueueNeverHandsOutRemoteObjects)
 {
-	slubq_cache *c = make("t_numa_local", 16);
+	auto c = make("t_numa_local", 16);
 	ASSERT_NE(c, nullptr);
-	xfer x{c, std::vector<void *>(300)};
-	ASSERT_EQ(slubq_test::run_on_lcore(workers[0], alloc_on, &x), 0);
-	ASSERT_EQ(x.rc, 0);
-	slubq::free(c, x.objs.data(), 300); // remote frees on socket 0
+	std::vector<void *> objs(300);
+	ASSERT_EQ(alloc_on_worker(c, objs), 0);
+	slubq::free(c, objs.data(), 300); // remote frees on socket 0
 	std::vector<void *> mine(500);
 	ASSERT_EQ(slubq::alloc(c, mine.data(), 500), 0);
 	for (void *o : mine)
 		EXPECT_EQ(slubq::slab_of(c->geo, o)->socket, 0u);
 	slubq::free(c, mine.data(), 500);
-	char buf[2048];
-	EXPECT_EQ(slubq_cache_verify(c, buf, sizeof(buf)), 0) << buf;
-	slubq_cache_destroy(c);
+	EXPECT_EQ(slubq_test::verify(c), "");
 }
 
 TEST_F(Numa, NoAlienSendsHomeAtOnce)
 {
-	slubq_cache *c = make("t_numa_noalien", 100, SLUBQ_F_NO_ALIEN);
+	auto c = make("t_numa_noalien", 100, SLUBQ_F_NO_ALIEN);
 	ASSERT_NE(c, nullptr);
-	xfer x{c, std::vector<void *>(200)};
-	ASSERT_EQ(slubq_test::run_on_lcore(workers[0], alloc_on, &x), 0);
-	ASSERT_EQ(x.rc, 0);
-	slubq::free(c, x.objs.data(), 200);
+	std::vector<void *> objs(200);
+	ASSERT_EQ(alloc_on_worker(c, objs), 0);
+	slubq::free(c, objs.data(), 200);
 	slubq_cache_info info;
 	ASSERT_EQ(slubq_cache_get_info(c, &info), 0);
 	EXPECT_EQ(info.node[0].alien_count, 0u);
@@ -173,34 +149,21 @@ TEST_F(Numa, NoAlienSendsHomeAtOnce)
 	slubq_cache_stats(c, int(rte_lcore_id()), &st);
 	EXPECT_EQ(st.alien_sent, 0u);
 	EXPECT_EQ(slubq_cache_available(c), slubq_cache_total(c));
-	slubq_cache_destroy(c);
 }
 
 TEST_F(Numa, FixedPoolOnOneSocketServesTheOther)
 {
 	// A fixed pool whose memory all sits on socket 0 still serves socket 1,
 	// with remote objects straight to the caller.
-	slubq_cache_params p;
-	slubq_cache_params_init(&p);
-	p.name = "t_numa_fixed";
-	p.obj_size = 64;
-	p.source = SLUBQ_SOURCE_FIXED;
+	slubq_cache_params p = slubq_test::fixed_params("t_numa_fixed", 64);
 	p.queue_size = 32;
-	slubq_cache *c = slubq_cache_create(&p);
+	auto c = slubq_test::fixed_cache(p, 500, 0);
 	ASSERT_NE(c, nullptr);
-	size_t min_chunk, align;
-	ssize_t mem = slubq_cache_calc_mem_size(&p, 500, 0, &min_chunk, &align);
-	void *buf = rte_malloc(nullptr, size_t(mem), align);
-	ASSERT_EQ(slubq_cache_populate(c, buf, RTE_BAD_IOVA, size_t(mem), 0, 500, nullptr, nullptr), 500);
-	xfer x{c, std::vector<void *>(500)};
-	ASSERT_EQ(slubq_test::run_on_lcore(workers[0], alloc_on, &x), 0);
-	ASSERT_EQ(x.rc, 0);
+	std::vector<void *> objs(500);
+	ASSERT_EQ(alloc_on_worker(c, objs), 0);
 	ASSERT_EQ(slubq_cache_available(c), 0u);
-	ASSERT_EQ(slubq_test::run_on_lcore(workers[0], free_on, &x), 0);
+	slubq_test::on_lcore(workers[0], [&] { slubq::free(c, objs.data(), 500); });
 	slubq_cache_shrink(c);
 	EXPECT_EQ(slubq_cache_available(c), 500u);
-	char vb[2048];
-	EXPECT_EQ(slubq_cache_verify(c, vb, sizeof(vb)), 0) << vb;
-	slubq_cache_destroy(c);
-	rte_free(buf);
+	EXPECT_EQ(slubq_test::verify(c), "");
 }

@@ -10,12 +10,11 @@
 #include <set>
 #include <vector>
 #include <gtest/gtest.h>
-#include <rte_launch.h>
 #include <rte_lcore.h>
-#include <rte_malloc.h>
 #include "eal_env.hpp"
-#include "fixed_cache.hpp"
+#include "lcore_job.hpp"
 #include "slubq.hpp"
+#include "test_cache.hpp"
 #include "cache/cache.hpp"
 
 namespace {
@@ -32,25 +31,20 @@ struct job {
 	int rc = 0;
 };
 
-int run_job(void *arg)
+void run_job(job &j)
 {
-	auto *j = static_cast<job *>(arg);
-	j->got.resize(j->allocs);
-	for (std::uint32_t i = 0; i < j->allocs && j->rc == 0; i += burst)
-		j->rc = slubq::alloc(j->c, j->got.data() + i, std::min(burst, j->allocs - i));
-	for (std::size_t i = 0; i < j->to_free.size(); i += burst)
-		slubq::free(j->c, j->to_free.data() + i, std::uint32_t(std::min<std::size_t>(burst, j->to_free.size() - i)));
-	j->to_free.clear();
-	return 0;
+	j.got.resize(j.allocs);
+	for (std::uint32_t i = 0; i < j.allocs && j.rc == 0; i += burst)
+		j.rc = slubq::alloc(j.c, j.got.data() + i, std::min(burst, j.allocs - i));
+	for (std::size_t i = 0; i < j.to_free.size(); i += burst)
+		slubq::free(j.c, j.to_free.data() + i, std::uint32_t(std::min<std::size_t>(burst, j.to_free.size() - i)));
+	j.to_free.clear();
 }
 
 // Run jobs[i] on lcores[i], all at once, and wait for every one.
 void run_all(const std::vector<unsigned> &lcores, std::vector<job> &jobs)
 {
-	for (std::size_t i = 0; i < jobs.size(); i++)
-		ASSERT_EQ(rte_eal_remote_launch(run_job, &jobs[i], lcores[i]), 0);
-	for (std::size_t i = 0; i < jobs.size(); i++)
-		rte_eal_wait_lcore(lcores[i]);
+	slubq_test::on_lcores(lcores, [&](std::size_t i) { run_job(jobs[i]); });
 }
 
 std::uint64_t node_locks(const slubq_cache *c)
@@ -62,8 +56,7 @@ std::uint64_t node_locks(const slubq_cache *c)
 
 std::uint64_t node_lock_sum(const slubq_cache *c)
 {
-	slubq_cache_info info;
-	slubq_cache_get_info(c, &info);
+	const slubq_cache_info info = slubq_test::info_of(c);
 	std::uint64_t n = 0;
 	for (unsigned s = 0; s < info.nr_sockets; s++)
 		n += info.node[s].lock_acquisitions;
@@ -72,8 +65,7 @@ std::uint64_t node_lock_sum(const slubq_cache *c)
 
 std::uint64_t alien_waiting(const slubq_cache *c)
 {
-	slubq_cache_info info;
-	slubq_cache_get_info(c, &info);
+	const slubq_cache_info info = slubq_test::info_of(c);
 	std::uint64_t n = 0;
 	for (unsigned s = 0; s < info.nr_sockets; s++)
 		n += info.node[s].alien_count;
@@ -94,12 +86,6 @@ void expect_whole_pool_gettable(slubq_cache *c)
 	EXPECT_EQ(slubq_cache_available(c), total);
 }
 
-void expect_verify_clean(slubq_cache *c)
-{
-	char buf[4096];
-	EXPECT_EQ(slubq_cache_verify(c, buf, sizeof(buf)), 0) << buf;
-}
-
 class Sockets : public ::testing::Test {
 protected:
 	void SetUp() override
@@ -111,10 +97,8 @@ protected:
 	}
 	void TearDown() override
 	{
-		if (cache != nullptr)
-			slubq_cache_destroy(cache); // also after a failed ASSERT
+		cache.reset(); // also after a failed ASSERT
 		slubq_topology_reset();
-		rte_free(mem);
 	}
 	// Main lcore on socket 0, worker i on socket socket_of[i].
 	void simulate(unsigned sockets, const std::vector<int> &socket_of)
@@ -136,12 +120,11 @@ protected:
 	// TearDown (nullptr when it cannot be made).
 	slubq_cache *fixed(const char *name, std::uint32_t queue, std::uint32_t alien, std::uint32_t n)
 	{
-		cache = slubq_test::make_fixed(params(name, queue, alien), n, &mem);
+		cache = slubq_test::fixed_cache(params(name, queue, alien), n);
 		return cache;
 	}
 	std::vector<unsigned> workers;
-	slubq_cache *cache = nullptr;
-	void *mem = nullptr;
+	slubq_test::test_cache cache;
 };
 
 } // namespace
@@ -152,17 +135,10 @@ protected:
 TEST_F(Sockets, RemoteAllocationCachesInTheQueue)
 {
 	simulate(2, {1, 1, 1, 1});
-	slubq_cache_params p = params("t_sock_remote", 256, 64);
-	slubq_cache *c = slubq_cache_create(&p);
-	ASSERT_NE(c, nullptr);
-	cache = c;
 	const std::uint32_t n = 4096;
-	size_t min_chunk, align;
-	ssize_t len = slubq_cache_calc_mem_size(&p, n, 0, &min_chunk, &align);
-	ASSERT_GT(len, 0);
-	mem = rte_malloc(nullptr, size_t(len), align);
-	ASSERT_NE(mem, nullptr);
-	ASSERT_EQ(slubq_cache_populate(c, mem, RTE_BAD_IOVA, size_t(len), 0, n, nullptr, nullptr), int(n));
+	cache = slubq_test::fixed_cache(params("t_sock_remote", 256, 64), n, 0);
+	slubq_cache *c = cache;
+	ASSERT_NE(c, nullptr);
 	slubq_cache_info info;
 	ASSERT_EQ(slubq_cache_get_info(c, &info), 0);
 	ASSERT_EQ(info.nr_sockets, 2u);
@@ -203,9 +179,9 @@ TEST_F(Sockets, RemoteAllocationCachesInTheQueue)
 	EXPECT_EQ(st.alloc_fast + st.alloc_slow, rounds * 128u);
 	EXPECT_EQ(st.free_fast + st.free_slow, rounds * 128u);
 	EXPECT_EQ(info.node[0].alien_count + info.node[1].alien_count, 0u);
-	expect_verify_clean(c);
+	EXPECT_EQ(slubq_test::verify(c), "");
 	expect_whole_pool_gettable(c);
-	expect_verify_clean(c);
+	EXPECT_EQ(slubq_test::verify(c), "");
 }
 
 // Four lcores allocate on their sockets and free what another one
@@ -266,7 +242,7 @@ TEST_P(RemoteFrees, ExactCountsNothingLostNothingDuplicated)
 		for (auto &j : jobs)
 			j.allocs = per_round;
 	}
-	expect_verify_clean(c);
+	EXPECT_EQ(slubq_test::verify(c), "");
 
 	slubq_stats st;
 	ASSERT_EQ(slubq_cache_stats(c, -1, &st), 0);
@@ -285,7 +261,7 @@ TEST_P(RemoteFrees, ExactCountsNothingLostNothingDuplicated)
 	// buffers: the main lcore still gets every object in one call.
 	EXPECT_GT(alien_waiting(c), 0u);
 	expect_whole_pool_gettable(c);
-	expect_verify_clean(c);
+	EXPECT_EQ(slubq_test::verify(c), "");
 }
 
 INSTANTIATE_TEST_SUITE_P(Simulated, RemoteFrees, ::testing::Values(2u, 4u),
@@ -322,7 +298,7 @@ TEST_F(Sockets, ShrinkEmptiesAlienBuffers)
 	EXPECT_EQ(st.alien_sent, 100u);
 	EXPECT_EQ(st.alien_flushes, 0u);
 	EXPECT_EQ(st.alien_received, 0u);
-	expect_verify_clean(c);
+	EXPECT_EQ(slubq_test::verify(c), "");
 
 	slubq_cache_shrink(c); // ours now, the parked worker's by reclaim
 	ASSERT_EQ(slubq_cache_get_info(c, &info), 0);
@@ -331,13 +307,13 @@ TEST_F(Sockets, ShrinkEmptiesAlienBuffers)
 	EXPECT_EQ(slubq_cache_available(c), total - 100);
 	ASSERT_EQ(slubq_cache_stats(c, -1, &st), 0);
 	EXPECT_EQ(st.alien_received, 100u);
-	expect_verify_clean(c);
+	EXPECT_EQ(slubq_test::verify(c), "");
 
 	slubq::free(c, jobs[0].got.data() + 50, 50);
 	slubq::free(c, mine.data() + 50, 50);
 	EXPECT_EQ(slubq_cache_available(c), total);
 	expect_whole_pool_gettable(c);
-	expect_verify_clean(c);
+	EXPECT_EQ(slubq_test::verify(c), "");
 }
 
 // The node-lock counters: per node in node info, cache-wide in stats
@@ -347,9 +323,9 @@ TEST_F(Sockets, NodeLockCountersGrow)
 	simulate(2, {1, 1, 1, 1});
 	slubq_cache_params p = params("t_sock_locks", 64, 64);
 	p.source = SLUBQ_SOURCE_ELASTIC;
-	slubq_cache *c = slubq_cache_create(&p);
+	cache = slubq_test::elastic_cache(p);
+	slubq_cache *c = cache;
 	ASSERT_NE(c, nullptr);
-	cache = c;
 	slubq_cache_info before, after;
 	ASSERT_EQ(slubq_cache_get_info(c, &before), 0);
 	EXPECT_EQ(node_locks(c), node_lock_sum(c));
@@ -370,7 +346,7 @@ TEST_F(Sockets, NodeLockCountersGrow)
 	EXPECT_EQ(node_locks(c), node_lock_sum(c));
 	slubq_cache_shrink(c);
 	EXPECT_EQ(slubq_cache_available(c), slubq_cache_total(c));
-	expect_verify_clean(c);
+	EXPECT_EQ(slubq_test::verify(c), "");
 }
 
 // An lcore whose allocation fails sends its own alien buffers home first:
@@ -402,7 +378,7 @@ TEST_F(Sockets, FailedAllocationSendsOwnAlienBuffersHome)
 	EXPECT_EQ(info.node[0].alien_count, 0u);
 	slubq::free(c, all.data(), std::uint32_t(total));
 	EXPECT_EQ(slubq_cache_available(c), total);
-	expect_verify_clean(c);
+	EXPECT_EQ(slubq_test::verify(c), "");
 }
 
 // A tuned alien size reaches the lcores' buffers at their next slow path:
@@ -430,5 +406,5 @@ TEST_F(Sockets, TunedAlienSizeReachesTheBuffers)
 	ASSERT_EQ(slubq_cache_stats(c, -1, &st), 0);
 	EXPECT_EQ(st.alien_received, 100u);
 	EXPECT_EQ(slubq_cache_available(c), slubq_cache_total(c));
-	expect_verify_clean(c);
+	EXPECT_EQ(slubq_test::verify(c), "");
 }

@@ -8,7 +8,9 @@
 #include <rte_cycles.h>
 #include <rte_lcore.h>
 #include "eal_env.hpp"
+#include "lcore_job.hpp"
 #include "slubq.hpp"
+#include "test_cache.hpp"
 #include "cache/cache.hpp"
 
 namespace {
@@ -21,9 +23,8 @@ struct worker_ctx {
 	std::atomic<std::uint32_t> last_limit{0};
 };
 
-int worker(void *arg)
+void worker(worker_ctx *w)
 {
-	auto *w = static_cast<worker_ctx *>(arg);
 	std::vector<void *> held;
 	void *burst[64];
 	std::uint32_t i = 0;
@@ -38,7 +39,13 @@ int worker(void *arg)
 		w->last_limit.store(w->c->queues[rte_lcore_id()].limit, std::memory_order_relaxed);
 	}
 	slubq::free(w->c, held.data(), std::uint32_t(held.size()));
-	return 0;
+}
+
+slubq_test::test_cache make(const char *name, std::uint32_t queue_size)
+{
+	slubq_cache_params p = slubq_test::elastic_params(name, 64);
+	p.queue_size = queue_size;
+	return slubq_test::elastic_cache(p);
 }
 
 } // namespace
@@ -48,16 +55,19 @@ TEST(Tuning, ResizeWhileAnotherLcoreWorks)
 	auto workers = slubq_test::worker_lcores();
 	if (workers.empty())
 		GTEST_SKIP() << "needs a worker lcore";
-	slubq_cache_params p;
-	slubq_cache_params_init(&p);
-	p.name = "t_tune";
-	p.obj_size = 64;
-	p.queue_size = 256;
-	slubq_cache *c = slubq_cache_create(&p);
+	auto c = make("t_tune", 256);
 	ASSERT_NE(c, nullptr);
 	worker_ctx w;
 	w.c = c;
-	ASSERT_EQ(rte_eal_remote_launch(worker, &w, workers[0]), 0);
+	slubq_test::lcore_job job(workers[0], [&w] {
+		worker(&w);
+		return 0;
+	});
+	// Stops the worker on every way out (a failed ASSERT too) before job waits for it.
+	struct stop_at_exit {
+		worker_ctx &w;
+		~stop_at_exit() { w.stop = true; }
+	} stopper{w};
 	const std::uint32_t sizes[] = {32, 1024, 8, 0, 512, 64, 2048, 128};
 	for (std::uint32_t sz : sizes) {
 		ASSERT_EQ(slubq_cache_set(c, SLUBQ_TUNE_QUEUE_SIZE, sz), 0);
@@ -80,23 +90,17 @@ TEST(Tuning, ResizeWhileAnotherLcoreWorks)
 		EXPECT_EQ(v, sz);
 	}
 	w.stop = true;
-	rte_eal_wait_lcore(workers[0]);
+	job.wait();
 	EXPECT_GT(w.ops.load(), 0u);
 	// Everything came back and nothing is held twice.
-	char buf[2048];
-	EXPECT_EQ(slubq_cache_verify(c, buf, sizeof(buf)), 0) << buf;
+	EXPECT_EQ(slubq_test::verify(c), "");
 	EXPECT_EQ(slubq_cache_available(c), slubq_cache_total(c));
-	EXPECT_EQ(slubq_cache_destroy(c), 0);
+	EXPECT_EQ(c.reset(), 0);
 }
 
 TEST(Tuning, BadValuesRefused)
 {
-	slubq_cache_params p;
-	slubq_cache_params_init(&p);
-	p.name = "t_tune_bad";
-	p.obj_size = 64;
-	p.queue_size = 64;
-	slubq_cache *c = slubq_cache_create(&p);
+	auto c = make("t_tune_bad", 64);
 	ASSERT_NE(c, nullptr);
 	EXPECT_EQ(slubq_cache_set(c, SLUBQ_TUNE_BATCH, 65), -EINVAL);
 	EXPECT_EQ(slubq_cache_set(c, SLUBQ_TUNE_BATCH, 0), -EINVAL);
@@ -111,17 +115,11 @@ TEST(Tuning, BadValuesRefused)
 	EXPECT_EQ(slubq_tunable_from_name("alien", &k), 0);
 	EXPECT_EQ(k, SLUBQ_TUNE_ALIEN_SIZE);
 	EXPECT_EQ(slubq_tunable_from_name("nope", &k), -EINVAL);
-	slubq_cache_destroy(c);
 }
 
 TEST(Tuning, QueueOffUsesTheNode)
 {
-	slubq_cache_params p;
-	slubq_cache_params_init(&p);
-	p.name = "t_queue_off";
-	p.obj_size = 64;
-	p.queue_size = SLUBQ_QUEUE_OFF;
-	slubq_cache *c = slubq_cache_create(&p);
+	auto c = make("t_queue_off", SLUBQ_QUEUE_OFF);
 	ASSERT_NE(c, nullptr);
 	void *v[16];
 	ASSERT_EQ(slubq::alloc(c, v, 16), 0);
@@ -133,5 +131,4 @@ TEST(Tuning, QueueOffUsesTheNode)
 	slubq_cache_stats(c, -1, &st);
 	EXPECT_EQ(st.alloc_fast, 0u);
 	EXPECT_EQ(slubq_cache_available(c), slubq_cache_total(c));
-	slubq_cache_destroy(c);
 }

@@ -8,26 +8,24 @@
 #include <rte_memory.h>
 #include <rte_memzone.h>
 #include "slubq.hpp"
+#include "test_cache.hpp"
 
 namespace {
 
-slubq_cache *make(const char *name, std::uint32_t size, std::uint64_t limit = 0, std::uint32_t flags = 0)
+slubq_test::test_cache make(const char *name, std::uint32_t size, std::uint64_t limit = 0, std::uint32_t flags = 0)
 {
-	slubq_cache_params p;
-	slubq_cache_params_init(&p);
-	p.name = name;
-	p.obj_size = size;
+	slubq_cache_params p = slubq_test::elastic_params(name, size);
 	p.mem_limit = limit;
 	p.flags = flags;
 	p.queue_size = 64;
-	return slubq_cache_create(&p);
+	return slubq_test::elastic_cache(p);
 }
 
 } // namespace
 
 TEST(Elastic, ShrinkGivesMemoryBack)
 {
-	slubq_cache *c = make("t_shrink", 256);
+	auto c = make("t_shrink", 256);
 	ASSERT_NE(c, nullptr);
 	std::vector<void *> v(40000);
 	ASSERT_EQ(slubq::alloc(c, v.data(), std::uint32_t(v.size())), 0);
@@ -47,14 +45,13 @@ TEST(Elastic, ShrinkGivesMemoryBack)
 	// It grows again on demand.
 	ASSERT_EQ(slubq::alloc(c, v.data(), 100), 0);
 	slubq::free(c, v.data(), 100);
-	char buf[1024];
-	EXPECT_EQ(slubq_cache_verify(c, buf, sizeof(buf)), 0) << buf;
-	EXPECT_EQ(slubq_cache_destroy(c), 0);
+	EXPECT_EQ(slubq_test::verify(c), "");
+	EXPECT_EQ(c.reset(), 0);
 }
 
 TEST(Elastic, ShrinkKeepsChunksInUse)
 {
-	slubq_cache *c = make("t_shrink_part", 1024);
+	auto c = make("t_shrink_part", 1024);
 	ASSERT_NE(c, nullptr);
 	std::vector<void *> v(10000);
 	ASSERT_EQ(slubq::alloc(c, v.data(), 10000), 0);
@@ -65,13 +62,12 @@ TEST(Elastic, ShrinkKeepsChunksInUse)
 	slubq::free(c, v.data() + 9999, 1);
 	slubq_cache_shrink(c);
 	EXPECT_EQ(slubq_cache_total(c), 0u);
-	slubq_cache_destroy(c);
 }
 
 TEST(Elastic, MemoryLimitThenEnobufs)
 {
 	const std::uint64_t limit = 4u << 20;
-	slubq_cache *c = make("t_limit", 512, limit);
+	auto c = make("t_limit", 512, limit);
 	ASSERT_NE(c, nullptr);
 	std::vector<void *> held;
 	void *b[16];
@@ -88,14 +84,13 @@ TEST(Elastic, MemoryLimitThenEnobufs)
 	held.insert(held.end(), b, b + 16);
 	slubq::free(c, held.data(), std::uint32_t(held.size()));
 	EXPECT_EQ(slubq_cache_available(c), slubq_cache_total(c));
-	slubq_cache_destroy(c);
 }
 
 TEST(Elastic, LimitReclaimsOwnEmptyChunks)
 {
 	// Fill socket memory to the limit, free it, and grow again: the cache
 	// reuses or reclaims its empty chunks instead of failing.
-	slubq_cache *c = make("t_limit_reclaim", 512, 4u << 20);
+	auto c = make("t_limit_reclaim", 512, 4u << 20);
 	ASSERT_NE(c, nullptr);
 	std::vector<void *> held;
 	void *b[16];
@@ -109,12 +104,11 @@ TEST(Elastic, LimitReclaimsOwnEmptyChunks)
 		held.insert(held.end(), b, b + 16);
 	}
 	slubq::free(c, held.data(), std::uint32_t(held.size()));
-	slubq_cache_destroy(c);
 }
 
 TEST(Elastic, DmaObjectsHaveTheirIova)
 {
-	slubq_cache *c = make("t_dma", 2048, 0, SLUBQ_F_DMA);
+	auto c = make("t_dma", 2048, 0, SLUBQ_F_DMA);
 	ASSERT_NE(c, nullptr);
 	std::vector<void *> v(3000);
 	ASSERT_EQ(slubq::alloc(c, v.data(), 3000), 0);
@@ -125,17 +119,12 @@ TEST(Elastic, DmaObjectsHaveTheirIova)
 		ASSERT_EQ(rte_mem_virt2iova(static_cast<char *>(o) + 2047), want + 2047);
 	}
 	slubq::free(c, v.data(), 3000);
-	slubq_cache_destroy(c);
 }
 
 TEST(Fixed, UnalignedChunkStillWorks)
 {
-	slubq_cache_params p;
-	slubq_cache_params_init(&p);
-	p.name = "t_fixed_unaligned";
-	p.obj_size = 100;
-	p.source = SLUBQ_SOURCE_FIXED;
-	slubq_cache *c = slubq_cache_create(&p);
+	slubq_cache_params p = slubq_test::fixed_params("t_fixed_unaligned", 100);
+	auto c = slubq_test::elastic_cache(p);
 	ASSERT_NE(c, nullptr);
 	size_t min_chunk, align;
 	ssize_t mem = slubq_cache_calc_mem_size(&p, 5000, 0, &min_chunk, &align);
@@ -156,20 +145,16 @@ TEST(Fixed, UnalignedChunkStillWorks)
 	}
 	slubq::free(c, v.data(), 5000);
 	EXPECT_EQ(slubq_cache_available(c), 5000u);
-	slubq_cache_destroy(c);
+	c.reset();
 	rte_free(raw);
 }
 
 TEST(Fixed, CallbackSeesEveryObjectWithIova)
 {
-	slubq_cache_params p;
-	slubq_cache_params_init(&p);
-	p.name = "t_fixed_cb";
-	p.obj_size = 64;
+	slubq_cache_params p = slubq_test::fixed_params("t_fixed_cb", 64);
 	p.slot_size = 128;
 	p.obj_offset = 64;
-	p.source = SLUBQ_SOURCE_FIXED;
-	slubq_cache *c = slubq_cache_create(&p);
+	auto c = slubq_test::elastic_cache(p);
 	ASSERT_NE(c, nullptr);
 	size_t min_chunk, align;
 	ssize_t mem = slubq_cache_calc_mem_size(&p, 777, 0, &min_chunk, &align);
@@ -188,6 +173,6 @@ TEST(Fixed, CallbackSeesEveryObjectWithIova)
 		EXPECT_EQ(iova, mz->iova + (static_cast<char *>(obj) - static_cast<char *>(mz->addr)));
 		EXPECT_EQ(slubq_cache_virt2iova(c, obj), iova);
 	}
-	slubq_cache_destroy(c);
+	c.reset();
 	rte_memzone_free(mz);
 }

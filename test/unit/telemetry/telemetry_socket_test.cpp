@@ -15,9 +15,11 @@
 #include <rte_lcore.h>
 #include <unistd.h>
 #include "eal_env.hpp"
+#include "lcore_job.hpp"
 #include "sampler.hpp"
 #include "slubq.h"
 #include "telemetry_client.hpp"
+#include "test_cache.hpp"
 #include "cache/cache.hpp"
 #include "registry/registry.hpp"
 #include "telemetry/telemetry_commands.hpp"
@@ -45,31 +47,11 @@ bool connect_own(telemetry_client &cl)
 	return false;
 }
 
-slubq_cache *make(const char *name, std::uint32_t queue)
+slubq_test::test_cache make(const char *name, std::uint32_t queue)
 {
-	slubq_cache_params p;
-	slubq_cache_params_init(&p);
-	p.name = name;
-	p.obj_size = 64;
+	slubq_cache_params p = slubq_test::elastic_params(name, 64);
 	p.queue_size = queue;
-	return slubq_cache_create(&p);
-}
-
-struct traffic {
-	slubq_cache *c;
-	unsigned allocs, frees;
-	std::vector<void *> held;
-};
-
-int alloc_then_free(void *arg)
-{
-	auto *t = static_cast<traffic *>(arg);
-	t->held.resize(t->allocs);
-	if (slubq_cache_alloc_bulk(t->c, t->held.data(), t->allocs) != 0)
-		return -1;
-	slubq_cache_free_bulk(t->c, t->held.data(), t->frees);
-	t->held.erase(t->held.begin(), t->held.begin() + t->frees);
-	return 0;
+	return slubq_test::elastic_cache(p);
 }
 
 class TelemetrySocket : public ::testing::Test {
@@ -89,10 +71,18 @@ TEST_F(TelemetrySocket, ExactValuesForKnownTraffic)
 	auto workers = slubq_test::worker_lcores();
 	ASSERT_FALSE(workers.empty());
 	unsigned w = workers[0];
-	slubq_cache *c = make("ut_tel_exact", 64);
+	auto c = make("ut_tel_exact", 64);
 	ASSERT_NE(c, nullptr);
-	traffic t{c, 100, 40, {}};
-	ASSERT_EQ(slubq_test::run_on_lcore(w, alloc_then_free, &t), 0);
+	// The worker allocates 100 and frees 40 of them: it holds 60.
+	std::vector<void *> held(100);
+	ASSERT_EQ(slubq_test::on_lcore(w, [&] {
+		int rc = slubq_cache_alloc_bulk(c, held.data(), 100);
+		if (rc == 0) {
+			slubq_cache_free_bulk(c, held.data(), 40);
+			held.erase(held.begin(), held.begin() + 40);
+		}
+		return rc;
+	}), 0);
 
 	json list = cl.query("/slubq/list");
 	ASSERT_TRUE(list.is_array());
@@ -143,19 +133,13 @@ TEST_F(TelemetrySocket, ExactValuesForKnownTraffic)
 	EXPECT_EQ(r["previous"], 64);
 	EXPECT_EQ(r["value"], 16);
 	EXPECT_EQ(r["tunable_batch"], 8);
-	traffic more{c, 0, 0, {}};
-	more.held = t.held;
-	slubq_test::run_on_lcore(w, [](void *arg) {
-		auto *m = static_cast<traffic *>(arg);
-		slubq_cache_free_bulk(m->c, m->held.data(), unsigned(m->held.size()));
-		return 0;
-	}, &more);
+	slubq_test::on_lcore(w, [&] { slubq_cache_free_bulk(c, held.data(), unsigned(held.size())); });
 	EXPECT_EQ(cl.query("/slubq/info,ut_tel_exact")["lcores"][std::to_string(w)]["size"], 16);
 	EXPECT_EQ(cl.query("/slubq/info,ut_tel_exact")["in_use"], 0);
 	// The smaller queue flushed to the node: more node locks.
 	EXPECT_GT(cl.query("/slubq/stats,ut_tel_exact")["total"]["node_locks"].get<std::uint64_t>(), cs.node_locks);
 	EXPECT_THROW(cl.query("/slubq/set,ut_tel_exact,batch=17"), command_error);
-	EXPECT_EQ(slubq_cache_destroy(c), 0);
+	EXPECT_EQ(c.reset(), 0);
 	EXPECT_THROW(cl.query("/slubq/info,ut_tel_exact"), command_error);
 }
 
@@ -163,7 +147,7 @@ TEST_F(TelemetrySocket, ShrinkGivesBackWholeChunks)
 {
 	// Without lcore queues every free goes straight to the slabs, so all
 	// memory is free after the traffic and shrink returns all of it.
-	slubq_cache *c = make("ut_tel_shrink", SLUBQ_QUEUE_OFF);
+	auto c = make("ut_tel_shrink", SLUBQ_QUEUE_OFF);
 	ASSERT_NE(c, nullptr);
 	std::vector<void *> objs(1000);
 	ASSERT_EQ(slubq_cache_alloc_bulk(c, objs.data(), 1000), 0);
@@ -175,7 +159,6 @@ TEST_F(TelemetrySocket, ShrinkGivesBackWholeChunks)
 	EXPECT_EQ(r["mem_bytes"], 0);
 	EXPECT_EQ(cl.query("/slubq/stats,ut_tel_shrink")["total"]["slabs_freed"].get<std::uint64_t>(),
 		  cl.query("/slubq/stats,ut_tel_shrink")["total"]["slabs_grown"].get<std::uint64_t>());
-	slubq_cache_destroy(c);
 }
 
 TEST_F(TelemetrySocket, ManyLcoresStayWithinTheReplyLimit)
@@ -183,7 +166,7 @@ TEST_F(TelemetrySocket, ManyLcoresStayWithinTheReplyLimit)
 	// Non-EAL threads registered as lcores each get a queue and counters:
 	// more than a 16 KiB reply can hold per lcore.
 	constexpr unsigned threads = 100;
-	slubq_cache *c = make("ut_tel_many", 32);
+	auto c = make("ut_tel_many", 32);
 	ASSERT_NE(c, nullptr);
 	std::barrier sync(threads + 1);
 	std::vector<std::thread> ts;
@@ -223,7 +206,6 @@ TEST_F(TelemetrySocket, ManyLcoresStayWithinTheReplyLimit)
 	// One lcore on request, even when the full list is cut.
 	std::string last = stats["lcores"].items().begin().key();
 	EXPECT_EQ(cl.query("/slubq/stats,ut_tel_many," + last)["lcores"].size(), 1u);
-	slubq_cache_destroy(c);
 }
 
 TEST_F(TelemetrySocket, ListIsEmptyWithoutCaches)
@@ -286,14 +268,14 @@ TEST_F(TelemetrySocket, ReadersRacingDestroySeeTheNamedCacheOrNone)
 		threads.emplace_back(client, i);
 	for (unsigned r = 0; r < rounds; r++) {
 		const std::string name = "ut_tel_race" + std::to_string(r % 2);
-		slubq_cache *c = make(name.c_str(), 64);
+		auto c = make(name.c_str(), 64);
 		void *o[8];
 		if (c == nullptr || slubq_cache_alloc_bulk(c, o, 8) != 0) { // nodes with slabs, counts to read
 			ADD_FAILURE() << "round " << r << ": " << rte_strerror(rte_errno);
 			break;
 		}
 		slubq_cache_free_bulk(c, o, 8);
-		EXPECT_EQ(slubq_cache_destroy(c), 0);
+		EXPECT_EQ(c.reset(), 0);
 	}
 	done = true; // each client finishes the query it has in flight
 	for (auto &t : threads)
@@ -311,7 +293,7 @@ TEST_F(TelemetrySocket, ReadersRacingDestroySeeTheNamedCacheOrNone)
 // the command let go of the registry right after the lookup.)
 TEST(TelemetryHold, DestroyWaitsForACommandInProgress)
 {
-	slubq_cache *c = make("ut_tel_hold", 64);
+	auto c = make("ut_tel_hold", 64);
 	ASSERT_NE(c, nullptr);
 	slubq::registry *r = slubq::registry_get();
 	ASSERT_NE(r, nullptr);
@@ -338,7 +320,7 @@ TEST(TelemetryHold, DestroyWaitsForACommandInProgress)
 	std::atomic<bool> destroyed{false};
 	std::atomic<int> destroy_rc{1};
 	std::thread destroyer([&] {
-		destroy_rc = slubq_cache_destroy(c);
+		destroy_rc = c.reset();
 		destroyed = true;
 	});
 	if (holds) {
