@@ -31,9 +31,8 @@ TEST_F(AssertTest, ReleasingALockNotHeldAborts)
 
 TEST_F(AssertTest, PoppingMoreThanTheQueueHoldsAborts)
 {
-	// The queue's four slots sit inside a larger array: the pop and push
-	// that break it stay in memory even where the checks are compiled out
-	// (gcc -O3 saw them run past a bare four-slot array and refused it).
+	// The queue's four slots sit inside a larger array: should a check be
+	// missing, the pop and push that break it still stay in memory.
 	void *slots[12] = {};
 	slubq::lcore_queue q{};
 	q.objs = slots + 4;
