@@ -39,7 +39,7 @@ CXX_EXPORTS = {
     "slubq::elastic_chunk_bytes(slubq_cache_params const*, slubq::geometry const&)",
 }
 PUBLIC_HEADERS = {
-    "slubq.h", "slubq.hpp", "slubq_fast.hpp", "slubq_compiler.hpp", "slubq_build_config.h",
+    "slubq.h", "slubq.hpp", "slubq_fast.hpp", "slubq_compiler.hpp", "slubq_build_config.h", "slubq_defaults.h",
     "slubq_debug.h", "slubq_malloc.h", "slubq_config.h", "rte_mempool_slubq.h",
 }
 

@@ -15,6 +15,7 @@ import sys
 
 # Where the constants are defined: #define SLUBQ_* and constexpr name = value.
 SOURCES = [
+    'lib/slubq/slubq_compiler.hpp',
     'lib/slubq/common/compiler.hpp',
     'lib/slubq/slubq.h',
     'lib/slubq/slubq_defaults.h',
