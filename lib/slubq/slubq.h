@@ -211,9 +211,18 @@ struct slubq_cache *slubq_cache_lookup(const char *name);
 /**
  * Drop a reference (one name: an alias first); the last one frees the
  * cache and its memory. Logs (and returns -EBUSY after freeing) if objects
- * were still in use. -EPERM for the size-class caches of slubq_malloc.
+ * were still in use. -EPERM for a pinned cache (slubq_cache_pin: the
+ * size-class caches of slubq_malloc).
  */
 int slubq_cache_destroy(struct slubq_cache *c);
+
+/**
+ * Pin a cache under its own name: it is never destroyed from then on
+ * (slubq_cache_destroy returns -EPERM), in any process, so that a handle
+ * kept by a layer above (slubq_malloc's size classes) stays valid.
+ * -ENOENT when c is not registered under a name of its own.
+ */
+int slubq_cache_pin(struct slubq_cache *c);
 
 /** The cache's name. */
 const char *slubq_cache_name(const struct slubq_cache *c);
@@ -308,6 +317,27 @@ struct slubq_cache *slubq_cache_of(const void *obj, uint32_t slab_size);
 
 /** IOVA of an object of c in O(1) (RTE_BAD_IOVA if unknown). */
 rte_iova_t slubq_cache_virt2iova(const struct slubq_cache *c, const void *obj);
+
+/**
+ * Allocate n objects (all or none) from the node whose memory is on real
+ * socket `socket` (SOCKET_ID_ANY: the caller's own): the caller's own
+ * logical socket when its memory is there (through its lcore queue), else
+ * the first logical socket whose memory is (under that node's lock).
+ * -EINVAL when no node of c is on that socket, -ENOBUFS when no memory.
+ */
+int slubq_cache_alloc_bulk_socket(struct slubq_cache *c, void **objs, unsigned int n, int socket);
+
+/** What a cache's objects are: set at creation, read without a lock. */
+struct slubq_cache_shape {
+	uint32_t obj_size;   /**< bytes the user may use of each object */
+	uint32_t align;
+	uint32_t flags;      /**< SLUBQ_F_* */
+	uint32_t slab_size;
+	enum slubq_source_kind source;
+};
+
+/** Fill s with c's shape: 0, or -EINVAL when c is not a cache. */
+int slubq_cache_get_shape(const struct slubq_cache *c, struct slubq_cache_shape *s);
 
 /* ---- per-pool settings for the mempool driver ------------------------- */
 

@@ -146,7 +146,7 @@ int slubq_cache_destroy(struct slubq_cache *c)
 	}
 	if (own != nullptr && own->pinned) {
 		plock_release(r->lock);
-		SLUBQ_LOG(ERR, "cache %s belongs to slubq_malloc and cannot be destroyed", c->name);
+		SLUBQ_LOG(ERR, "cache %s is pinned (slubq_malloc's size classes are) and cannot be destroyed", c->name);
 		return fail(EPERM);
 	}
 	if (own != nullptr)
@@ -154,6 +154,26 @@ int slubq_cache_destroy(struct slubq_cache *c)
 	c->refcnt = 0;
 	plock_release(r->lock);
 	return cache_teardown(c);
+}
+
+int slubq_cache_pin(struct slubq_cache *c)
+{
+	registry *r = registry_get();
+	if (r == nullptr)
+		return -rte_errno;
+	int rc = fail(ENOENT);
+	(void)plock_acquire(r->lock);
+	for (auto &e : r->entries) {
+		if (e.used && !e.alias && e.cache == c) {
+			e.pinned = 1;
+			rc = 0;
+			break;
+		}
+	}
+	plock_release(r->lock);
+	if (rc == 0)
+		rte_errno = 0;
+	return rc;
 }
 
 int slubq_cache_walk(int (*fn)(struct slubq_cache *c, const char *name, void *arg), void *arg)
