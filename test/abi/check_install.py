@@ -10,7 +10,8 @@ option), then checks that
   - only public headers are installed, and they include nothing else of
     slubq;
   - an application built against the install with pkg-config gets the
-    inline code of that build's `stats` (test/abi/stats_app.cpp).
+    inline code of that build's `stats` (test/abi/stats_app.cpp), and a C
+    application links libslubq_malloc alone (test/abi/malloc_app.c).
 """
 import argparse
 import json
@@ -27,10 +28,6 @@ CXX_EXPORTS = {
     "slubq::alloc_slow(slubq_cache*, slubq::lcore_queue*, void**, unsigned int)",
     "slubq::free_slow(slubq_cache*, slubq::lcore_queue*, void* const*, unsigned int)",
     "slubq::process_token",
-    # the inline path of malloc/slubq_malloc.hpp (in-tree C++ users)
-    "slubq::malloc_caches",
-    "slubq::malloc_slow(unsigned long, int, unsigned int)",
-    "slubq::free_slow_ptr(void*)",
     # engine functions libslubq_config sizes pools with
     "slubq::registry_get()",
     "slubq::cache_geometry(slubq::geometry&, slubq_cache_params const*, unsigned int)",
@@ -158,6 +155,17 @@ def check_app(args, dest, stats, work, problems):
     print(r.stdout.strip())
     if r.returncode != 0:
         problems.append("stats_app built against the stats=%d install failed (rc %d)" % (stats, r.returncode))
+    if not os.path.exists(os.path.join(pcdir, "libslubq_malloc.pc")):
+        return  # the engine-only install (--other-stats)
+    flags = run(["pkg-config", "--cflags", "--libs", "libslubq_malloc"], env=dict(env, PKG_CONFIG_PATH=pcdir)).split()
+    flags = ["-isystem" + f[2:] if f.startswith("-I") and not f.startswith("-I" + dest) else f for f in flags]
+    exe = os.path.join(work, "malloc_app")
+    run(["cc", "-std=gnu11", "-O2", "-Wall", "-Wextra", "-Werror", args.malloc_app, "-o", exe] + flags)
+    r = subprocess.run([exe] + eal, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                       env=env, timeout=120)
+    print(r.stdout.strip())
+    if r.returncode != 0:
+        problems.append("malloc_app built against libslubq_malloc failed (rc %d)" % r.returncode)
 
 
 def main():
@@ -168,6 +176,7 @@ def main():
     ap.add_argument("--version", required=True)
     ap.add_argument("--stats", type=int, required=True)
     ap.add_argument("--app", required=True)
+    ap.add_argument("--malloc-app", required=True)
     ap.add_argument("--other-stats", action="store_true")
     args = ap.parse_args()
     problems = []
