@@ -339,6 +339,26 @@ struct slubq_cache_shape {
 /** Fill s with c's shape: 0, or -EINVAL when c is not a cache. */
 int slubq_cache_get_shape(const struct slubq_cache *c, struct slubq_cache_shape *s);
 
+/** How a cache of given parameters would be laid out (slubq_cache_calc_layout). */
+struct slubq_cache_layout {
+	uint32_t slot_size;   /**< bytes per object slot (red zones included) */
+	uint64_t slab_size;   /**< bytes per slab */
+	uint32_t slab_objs;   /**< objects per slab */
+	uint64_t mem_bytes;   /**< a fixed source's memory for the n objects asked (full slabs, then a short one) */
+	uint64_t cache_bytes; /**< the cache descriptor */
+	uint64_t node_bytes;  /**< one node's descriptor (its shared and alien queues not included) */
+};
+
+/**
+ * The layout slubq_cache_create(p) would give, for sizing calculators
+ * (libslubq_config); needs no EAL. n: objects to size mem_bytes for.
+ * spread: logical sockets a fixed source deals its slabs to (1 unless a
+ * simulated topology shares a real socket): a pool of p->expected_objs is
+ * cut into at least that many slabs. 0, or -EINVAL when p has no layout.
+ */
+int slubq_cache_calc_layout(const struct slubq_cache_params *p, uint64_t n, unsigned int spread,
+			    struct slubq_cache_layout *l);
+
 /* ---- per-pool settings for the mempool driver ------------------------- */
 
 /**
@@ -403,6 +423,22 @@ unsigned int slubq_topology_sockets(void);
 unsigned int slubq_topology_lcore_socket(unsigned int lcore);
 /** True when the topology is simulated. */
 int slubq_topology_is_simulated(void);
+/**
+ * Real socket id whose memory logical socket `logical` of the current
+ * topology uses; -EINVAL (and rte_errno) when there is no such logical
+ * socket, or -rte_errno when the EAL is not up.
+ */
+int slubq_topology_real_socket(unsigned int logical);
+
+/** The EAL's own topology: one logical socket per real socket. */
+struct slubq_topology_info {
+	uint32_t nr_sockets;
+	int32_t real_socket[SLUBQ_MAX_SOCKETS]; /**< real socket id of each logical socket */
+	uint8_t lcore_socket[RTE_MAX_LCORE];    /**< logical socket of each lcore id */
+};
+
+/** Fill t with the EAL's topology, simulated or not (after rte_eal_init()). */
+void slubq_topology_eal(struct slubq_topology_info *t);
 
 /** The rte_log type of slubq ("lib.slubq"). */
 int slubq_logtype(void);

@@ -102,6 +102,23 @@ int slubq_cache_populate(struct slubq_cache *c, void *vaddr, rte_iova_t iova, si
 	return fixed_populate(c, vaddr, iova, len, socket, max_objs, cb, opaque);
 }
 
+int slubq_cache_calc_layout(const struct slubq_cache_params *p, uint64_t n, unsigned int spread,
+			    struct slubq_cache_layout *l)
+{
+	if (p == nullptr || l == nullptr || spread == 0)
+		return fail(EINVAL);
+	geometry g;
+	if (cache_geometry(g, p, spread) < 0)
+		return -rte_errno;
+	l->slot_size = g.stride;
+	l->slab_size = std::uint32_t(g.slab_size);
+	l->slab_objs = g.objs_per_slab;
+	l->mem_bytes = geometry_bytes(g, n);
+	l->cache_bytes = sizeof(slubq_cache);
+	l->node_bytes = sizeof(node);
+	return 0;
+}
+
 ssize_t slubq_cache_calc_mem_size(const struct slubq_cache_params *p, uint32_t n, uint32_t pg_shift,
 				  size_t *min_chunk, size_t *align)
 {

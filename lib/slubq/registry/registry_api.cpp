@@ -3,6 +3,7 @@
 // anonymous caches), lookup, destroy, walk, and the topology new caches
 // are made on. The registry holds the names; cache/cache_create.hpp makes
 // and frees the caches themselves.
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
@@ -249,6 +250,25 @@ int slubq_topology_is_simulated(void)
 {
 	registry *r = registry_get();
 	return r ? int(r->topo.simulated) : 0;
+}
+
+int slubq_topology_real_socket(unsigned int logical)
+{
+	registry *r = registry_get();
+	if (r == nullptr)
+		return -rte_errno;
+	if (logical >= r->topo.nr_sockets)
+		return fail(EINVAL);
+	return r->topo.real_socket[logical];
+}
+
+void slubq_topology_eal(struct slubq_topology_info *t)
+{
+	topology eal;
+	topology_from_eal(eal);
+	t->nr_sockets = eal.nr_sockets;
+	std::copy(std::begin(eal.real_socket), std::end(eal.real_socket), t->real_socket);
+	std::copy(std::begin(eal.lcore_socket), std::end(eal.lcore_socket), t->lcore_socket);
 }
 
 } // extern "C"
