@@ -20,17 +20,9 @@
 #include <cstdio>
 #include <string>
 #include <vector>
+#include <slubq_defaults.h>
 
 namespace {
-
-// The driver's own choices when a rule leaves them (pool_params.cpp):
-// with no rte_mempool cache the lcore queue is the cache (1024, less for
-// small pools: 1024 is the most it takes); behind a cache of c, 3c.
-std::uint32_t driver_queue(std::uint32_t mbcache)
-{
-	return mbcache == 0 ? 1024 : std::min<std::uint32_t>(3 * mbcache, SLUBQ_MAX_QUEUE);
-}
-std::uint32_t auto_shared(std::uint32_t q) { return std::min<std::uint32_t>(2 * std::max<std::uint32_t>(q, 64), SLUBQ_MAX_QUEUE); }
 
 struct terms {
 	std::uint64_t rx = 0, tx = 0, queues = 0, bursts = 0, shared = 0, alien = 0;
@@ -55,7 +47,7 @@ terms compute(const inputs &in, std::uint32_t queue)
 	t.tx = std::uint64_t(in.ports) * in.txq * in.txd;
 	t.queues = std::uint64_t(in.lcores) * (queue + (3ull * in.mbcache) / 2);
 	t.bursts = std::uint64_t(in.lcores) * in.burst;
-	std::uint32_t shared = in.shared_from_rule ? in.shared : auto_shared(queue);
+	std::uint32_t shared = in.shared_from_rule ? in.shared : slubq_auto_shared(queue);
 	t.shared = std::uint64_t(in.sockets) * shared;
 	if (in.sockets > 1 && !in.no_alien)
 		t.alien = std::uint64_t(in.sockets) * (in.sockets - 1) * in.alien;
@@ -74,7 +66,7 @@ std::string lcore_list(const slubq_config_sizing &sz)
 
 void print_terms(const inputs &in, const terms &t, std::uint32_t queue)
 {
-	std::uint32_t shared = in.shared_from_rule ? in.shared : auto_shared(queue);
+	std::uint32_t shared = in.shared_from_rule ? in.shared : slubq_auto_shared(queue);
 	std::printf("  rx rings      %10" PRIu64 "  = %u port(s) x %u rx queue(s) x %u descriptors\n", t.rx, in.ports,
 		    in.rxq, in.rxd);
 	std::printf("  tx rings      %10" PRIu64 "  = %u port(s) x %u tx queue(s) x %u descriptors\n", t.tx, in.ports,
@@ -144,8 +136,10 @@ int stock_size(const char *path, const slubq_config *cfg, const stock_options &o
 
 	slubq_config_mempool_rule rule;
 	int idx = slubq_config_mempool_rule_find(cfg, pool.c_str(), &rule);
-	in.queue = driver_queue(in.mbcache);
-	in.alien = 256;
+	// The driver's own choices when a rule leaves them, at their largest
+	// (a small pool's queue is capped lower).
+	in.queue = slubq_mempool_queue_want(in.mbcache);
+	in.alien = SLUBQ_DEFAULT_ALIEN_SIZE;
 	if (idx >= 0) {
 		if (rule.cfg.queue_size != 0) {
 			in.queue = rule.cfg.queue_size == SLUBQ_QUEUE_OFF ? 0 : rule.cfg.queue_size;

@@ -79,7 +79,7 @@ enum slubq_source_kind {
 struct slubq_cache_params {
 	const char *name;      /**< unique name; NULL or "" makes an anonymous (mergeable) cache */
 	uint32_t obj_size;     /**< bytes the user may use, > 0 */
-	uint32_t align;        /**< power of two, >= 8 (default 8) */
+	uint32_t align;        /**< power of two, >= SLUBQ_DEFAULT_ALIGN (also the default) */
 	uint32_t flags;        /**< SLUBQ_F_* */
 	enum slubq_source_kind source;
 	/** Fixed sources: the slot stride and the offset of the object
@@ -90,12 +90,13 @@ struct slubq_cache_params {
 	uint32_t slab_objs;    /**< most objects per slab (0 = choose) */
 	uint32_t slab_size;    /**< power-of-two slab size in bytes (0 = choose) */
 	uint64_t page_size;    /**< objects must not cross pages of this size (0 = no constraint) */
-	uint32_t queue_size;   /**< per-lcore queue (0 = default 1024; SLUBQ_QUEUE_OFF = no queue) */
-	uint32_t batch;        /**< objects per refill/flush (0 = queue_size / 2) */
-	uint32_t shared_size;  /**< per-node shared queue (0 = default, 2 * queue_size) */
-	uint32_t alien_size;   /**< per-node alien queue per remote socket (0 = default 256) */
+	/* Defaults (0) and automatic values: slubq_defaults.h. */
+	uint32_t queue_size;   /**< per-lcore queue (0 = SLUBQ_DEFAULT_QUEUE_SIZE; SLUBQ_QUEUE_OFF = no queue) */
+	uint32_t batch;        /**< objects per refill/flush (0 = slubq_auto_batch: queue_size / 2) */
+	uint32_t shared_size;  /**< per-node shared queue (0 = slubq_auto_shared: 2 x queue_size, bounded) */
+	uint32_t alien_size;   /**< per-node alien queue per remote socket (0 = SLUBQ_DEFAULT_ALIEN_SIZE) */
 	uint64_t mem_limit;    /**< elastic: most bytes of memzones (0 = no limit) */
-	uint64_t chunk_size;   /**< elastic: bytes per memzone (0 = max(slab, 2 MiB)) */
+	uint64_t chunk_size;   /**< elastic: bytes per memzone (0 = max(slab, SLUBQ_DEFAULT_[DMA_]CHUNK_SIZE)) */
 	int socket_id;         /**< fixed: real socket of the memory (SOCKET_ID_ANY = spread) */
 	/** Fixed sources with slab_size and slab_objs 0: objects the source
 	 *  will hold. The slab size (4 KiB up to page_size, or up to 2 MiB)
@@ -181,7 +182,7 @@ struct slubq_cache_info {
 
 /* ---- caches ---------------------------------------------------------- */
 
-/** Fill p with defaults (elastic, align 8, default tunables). */
+/** Fill p with defaults (elastic, SLUBQ_DEFAULT_ALIGN, default tunables). */
 void slubq_cache_params_init(struct slubq_cache_params *p);
 
 /**
@@ -345,6 +346,7 @@ struct slubq_cache_layout {
 	uint64_t slab_size;   /**< bytes per slab */
 	uint32_t slab_objs;   /**< objects per slab */
 	uint64_t mem_bytes;   /**< a fixed source's memory for the n objects asked (full slabs, then a short one) */
+	uint64_t chunk_bytes; /**< an elastic source's memzone size */
 	uint64_t cache_bytes; /**< the cache descriptor */
 	uint64_t node_bytes;  /**< one node's descriptor (its shared and alien queues not included) */
 };

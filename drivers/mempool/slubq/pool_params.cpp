@@ -15,35 +15,15 @@
 #include "common/log.hpp"
 #include "slubq_config.h"
 #include "slubq_debug.h"
+#include "slubq_defaults.h"
 
 namespace slubq_driver {
 
 namespace {
 
-// With cache_size 0 the lcore queue is the cache: twice the largest
-// rte_mempool cache (which holds up to 1.5 x its size before it flushes),
-// so that keeping 512 objects out and back never leaves the fast path.
-constexpr std::uint32_t queue_as_cache = 2 * RTE_MEMPOOL_CACHE_MAX_SIZE;
-// Behind an rte_mempool cache, calls come in bulks of about 1.5 x cache_size
-// (flushes) and cache_size + n (refills); a queue that holds two of them
-// turns most into pointer copies (measured with testpmd: docs/driver.md).
-constexpr std::uint32_t queue_per_mempool_cache = 3;
-// A queue shorter than one burst saves nothing: below this the pool has no
-// lcore queues and every call takes its node's lock.
-constexpr std::uint32_t min_useful_queue = 32;
-
-// Objects only their own lcore can allocate stay under a quarter of the
-// pool, so a small pool is not emptied into idle lcores' queues.
-std::uint32_t default_queue(const rte_mempool *mp)
-{
-	std::uint32_t lcores = std::max(rte_lcore_count(), 1u);
-	std::uint32_t share = mp->size / (4 * lcores);
-	std::uint32_t want = mp->cache_size == 0 ? queue_as_cache
-						 : std::min<std::uint32_t>(queue_per_mempool_cache * mp->cache_size,
-									   SLUBQ_MAX_QUEUE);
-	std::uint32_t q = std::min(want, share);
-	return q < min_useful_queue ? SLUBQ_QUEUE_OFF : q;
-}
+// With cache_size 0 the lcore queue is the cache: it must hold what the
+// largest rte_mempool cache holds before it flushes (1.5 x its size).
+static_assert(SLUBQ_DEFAULT_QUEUE_SIZE >= RTE_MEMPOOL_CACHE_MAX_SIZE * 3 / 2);
 
 void apply(const slubq_pool_config &cfg, slubq_cache_params &p)
 {
@@ -294,7 +274,7 @@ int pool_params_of(const rte_mempool *mp, std::uint64_t page_size, pool_params &
 	p.expected_objs = mp->size;
 	if (page_size == 0)
 		p.flags |= SLUBQ_F_NO_IOVA_CONTIG;
-	p.queue_size = default_queue(mp);
+	p.queue_size = slubq_mempool_queue_size(mp->size, mp->cache_size, rte_lcore_count());
 	out.queue_is_the_cache = mp->cache_size == 0;
 
 	add_source(out.origin, "defaults");

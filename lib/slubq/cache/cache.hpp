@@ -77,7 +77,7 @@ struct alignas(slubq::cache_line) slubq_cache : slubq::cache_front {
 	std::uint32_t obj_size_req;  // obj_size as requested
 	slubq::geometry geo;
 	slubq::source_state src;
-	slubq::plock tune_lock;
+	slubq::plock tune_lock;      // after the registry lock (order: common/plock.hpp)
 	std::uint32_t tune_gen;      // bumped on every tunable change or drain request
 	std::uint32_t drain_gen;     // bumped by shrink: lcores empty their queues
 	std::uint32_t pad_tune;
@@ -118,6 +118,10 @@ int cache_geometry(geometry &g, const slubq_cache_params *p, unsigned spread = 1
 // Logical sockets of topology t that a fixed source on real socket
 // socket_id deals its slabs to (all of them for SOCKET_ID_ANY), at least 1.
 unsigned fixed_spread(const topology &t, int socket_id);
+// Bytes per memzone of an elastic cache with geometry g: chunk_size, else
+// the default chunk (slubq_defaults.h) or one slab if larger, no more than
+// mem_limit; a whole number of slabs. The sizing calculator counts with it.
+std::uint64_t elastic_chunk_bytes(const slubq_cache_params *p, const geometry &g);
 
 // --- slow paths (cache/cache_slow.cpp; alloc_slow and free_slow, which the
 // inline fast path calls, are declared in slubq_fast.hpp) ---

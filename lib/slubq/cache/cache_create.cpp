@@ -14,19 +14,20 @@
 #include "cache/cache_source.hpp"
 #include "common/log.hpp"
 #include "slab/slot_layout.hpp"
+#include "slubq_defaults.h"
 
 namespace slubq {
 
 namespace {
 
-// Above the 768 objects a full rte_mempool cache of 512 holds before it
-// flushes, so a loop that keeps 512 objects out never leaves the fast path.
-constexpr std::uint32_t default_queue = 1024;
-constexpr std::uint32_t default_alien = 256;
-constexpr std::uint64_t default_chunk = 2u << 20;
 constexpr std::uint64_t fixed_pick_max = 2u << 20;
 
 bool anonymous(const slubq_cache_params *p) { return p->name == nullptr || p->name[0] == '\0'; }
+
+std::uint32_t align_of(const slubq_cache_params *p)
+{
+	return std::max<std::uint32_t>(p->align ? p->align : SLUBQ_DEFAULT_ALIGN, SLUBQ_DEFAULT_ALIGN);
+}
 
 int validate(const slubq_cache_params *p)
 {
@@ -77,15 +78,14 @@ int validate(const slubq_cache_params *p)
 	return 0;
 }
 
-// Fill the tunables from the parameters (0 = default).
+// Fill the tunables from the parameters (0 = default, slubq_defaults.h).
 tunables tunables_of(const slubq_cache_params *p)
 {
 	tunables t{};
-	t.queue_size = p->queue_size == SLUBQ_QUEUE_OFF ? 0 : p->queue_size ? p->queue_size : default_queue;
-	t.batch = p->batch ? p->batch : std::max<std::uint32_t>(t.queue_size / 2, 1);
-	t.shared_size = p->shared_size ? p->shared_size : std::min<std::uint32_t>(2 * std::max(t.queue_size, 64u),
-										   SLUBQ_MAX_QUEUE);
-	t.alien_size = p->alien_size ? p->alien_size : default_alien;
+	t.queue_size = p->queue_size == SLUBQ_QUEUE_OFF ? 0 : p->queue_size ? p->queue_size : SLUBQ_DEFAULT_QUEUE_SIZE;
+	t.batch = p->batch ? p->batch : slubq_auto_batch(t.queue_size);
+	t.shared_size = p->shared_size ? p->shared_size : slubq_auto_shared(t.queue_size);
+	t.alien_size = p->alien_size ? p->alien_size : SLUBQ_DEFAULT_ALIEN_SIZE;
 	t.mem_limit = p->mem_limit;
 	return t;
 }
@@ -113,7 +113,7 @@ unsigned fixed_spread(const topology &t, int socket_id)
 
 int cache_geometry(geometry &g, const slubq_cache_params *p, unsigned spread)
 {
-	std::uint32_t align = std::max<std::uint32_t>(p->align ? p->align : 8, 8);
+	std::uint32_t align = align_of(p);
 	slot_layout dl = slot_layout_of(p->flags, p->obj_size, align);
 	std::uint32_t stride = p->slot_size ? p->slot_size : dl.stride;
 	std::uint32_t obj_offset = p->slot_size ? p->obj_offset : dl.obj_offset;
@@ -129,23 +129,18 @@ int cache_geometry(geometry &g, const slubq_cache_params *p, unsigned spread)
 			     dl.meta_size, pick_max, p->expected_objs, spread);
 }
 
-namespace {
-
-std::uint32_t align_of(const slubq_cache_params *p) { return std::max<std::uint32_t>(p->align ? p->align : 8, 8); }
-
-// Bytes per elastic memzone. An IOVA-contiguous 2 MiB memzone plus the
-// heap's element header would span two hugepages, which need not be
-// physically adjacent: DMA caches use half a hugepage per chunk.
-std::uint64_t chunk_bytes_of(const slubq_cache_params *p, const geometry &g)
+std::uint64_t elastic_chunk_bytes(const slubq_cache_params *p, const geometry &g)
 {
 	std::uint64_t chunk = p->chunk_size ? p->chunk_size
 					    : std::max<std::uint64_t>(g.slab_size, (p->flags & SLUBQ_F_DMA)
-											  ? default_chunk / 2
-											  : default_chunk);
+											  ? SLUBQ_DEFAULT_DMA_CHUNK_SIZE
+											  : SLUBQ_DEFAULT_CHUNK_SIZE);
 	if (p->mem_limit != 0 && p->chunk_size == 0)
 		chunk = std::min(chunk, p->mem_limit); // a chunk never exceeds the limit on its own
 	return std::max<std::uint64_t>(align_down(chunk, g.slab_size), g.slab_size);
 }
+
+namespace {
 
 // Merging (SLUB's slab_merge). Only anonymous caches merge, and only into
 // anonymous caches: a named cache is someone's on purpose. Two caches may
@@ -254,7 +249,7 @@ bool cache_mergeable(const slubq_cache *c, const slubq_cache_params *p, const ge
 	    load_relaxed(c->dbg.fail_every) != 0 || load_relaxed(c->dbg.fail_ppm) != 0)
 		return false;
 	return same_layout(c->geo, g) && c->align == align_of(p) && ((c->flags ^ p->flags) & merge_same_flags) == 0 &&
-	       c->src.chunk_bytes == chunk_bytes_of(p, g) && std::memcmp(&c->topo, &t, sizeof(topology)) == 0;
+	       c->src.chunk_bytes == elastic_chunk_bytes(p, g) && std::memcmp(&c->topo, &t, sizeof(topology)) == 0;
 }
 
 slubq_cache *cache_build(const slubq_cache_params *p, const geometry &g, const char *name, const topology &topo,
@@ -286,7 +281,7 @@ slubq_cache *cache_build(const slubq_cache_params *p, const geometry &g, const c
 	c->dbg.poison_len = g.obj_size;
 	c->src.kind = p->source;
 	c->src.mz_flags = (p->flags & SLUBQ_F_DMA) ? RTE_MEMZONE_IOVA_CONTIG : 0;
-	c->src.chunk_bytes = chunk_bytes_of(p, g);
+	c->src.chunk_bytes = elastic_chunk_bytes(p, g);
 	c->src.limit = p->mem_limit;
 	c->src.home_socket = p->socket_id;
 	c->fast_flags = c->nr_sockets > 1 ? std::uint32_t(FAST_CHECK_REMOTE) : 0u;
@@ -331,7 +326,7 @@ extern "C" {
 void slubq_cache_params_init(struct slubq_cache_params *p)
 {
 	std::memset(p, 0, sizeof(*p));
-	p->align = 8;
+	p->align = SLUBQ_DEFAULT_ALIGN;
 	p->source = SLUBQ_SOURCE_ELASTIC;
 	p->socket_id = SOCKET_ID_ANY;
 }
@@ -456,7 +451,7 @@ int slubq_cache_set(struct slubq_cache *c, enum slubq_tunable key, uint64_t valu
 		if (value > SLUBQ_MAX_QUEUE) { rc = fail(EINVAL); break; }
 		store_relaxed(c->tune.queue_size, std::uint32_t(value));
 		if (c->tune.batch > value || c->tune.batch == 0)
-			store_relaxed(c->tune.batch, std::max<std::uint32_t>(std::uint32_t(value) / 2, 1));
+			store_relaxed(c->tune.batch, slubq_auto_batch(std::uint32_t(value)));
 		request_pickup(c);
 		break;
 	case SLUBQ_TUNE_BATCH:

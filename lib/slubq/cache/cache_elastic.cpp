@@ -175,10 +175,20 @@ void elastic_release_all(slubq_cache *c, node *nd)
 {
 	if (c->src.kind != SLUBQ_SOURCE_ELASTIC || nd == nullptr)
 		return;
-	while (nd->chunks != nullptr) {
+	// Nobody else uses the cache any more; the lock is taken for the
+	// asserted "node lock held" of the slab lists, and dropped before the
+	// memzone is freed (the EAL takes its own lock).
+	for (;;) {
+		node_lock(nodes_of(c), nd);
 		chunk *ch = nd->chunks;
-		uncharge(c, ch->bytes);
-		release_chunk(c, detach(c, nd, ch));
+		if (ch != nullptr) {
+			uncharge(c, ch->bytes);
+			detach(c, nd, ch);
+		}
+		node_unlock(nd);
+		if (ch == nullptr)
+			break;
+		release_chunk(c, ch);
 	}
 }
 

@@ -114,6 +114,7 @@ int slubq_cache_calc_layout(const struct slubq_cache_params *p, uint64_t n, unsi
 	l->slab_size = std::uint32_t(g.slab_size);
 	l->slab_objs = g.objs_per_slab;
 	l->mem_bytes = geometry_bytes(g, n);
+	l->chunk_bytes = elastic_chunk_bytes(p, g);
 	l->cache_bytes = sizeof(slubq_cache);
 	l->node_bytes = sizeof(node);
 	return 0;

@@ -6,9 +6,27 @@
 // that owns the lock can repair what it guarded. Nobody spins forever on a
 // dead process. Threads of one process exclude each other as with any
 // spinlock.
+//
+// Lock order: every slubq lock, outermost first. A thread holding one may
+// take only locks below it; SLUBQ_ASSERT(plock_held(...)) checks the
+// "held" side in debug and sanitizer builds.
+//   1. registry lock        registry/registry.hpp: create, destroy,
+//                           lookup-hold (telemetry), reclaim across caches
+//   2. cache tune lock      cache/cache.hpp (slubq_cache::tune_lock):
+//                           tunables, fault injection, debug switches
+//   3. lcore queue claim    queue/lcore_queue.hpp: a reclaimer's; taken
+//                           with CAS, never waited for while holding 4-5
+//   4. alien queue lock     node/node.hpp (alien_queue::lock)
+//   5. node lock            node/node.hpp (node::lock); never two at once
+//   -  span table lock      source/spans.hpp: a leaf, never nested with the
+//                           others' 4-5 (taken before a chunk is listed and
+//                           after it is unlisted)
+// Under a node lock the EAL's rte_malloc lock may be taken (magazine and
+// stack arrays); memzones are reserved and freed outside node locks.
 #pragma once
 
 #include <cstdint>
+#include "common/assert.hpp"
 #include "common/compiler.hpp"
 #include "common/process.hpp"
 
@@ -36,6 +54,10 @@ SLUBQ_FAST bool plock_acquire(plock &l)
 	return plock_acquire_slow(l);
 }
 
+// True when this process holds l (for SLUBQ_ASSERT: which of the
+// process's threads holds it, the lock word cannot tell).
+SLUBQ_FAST bool plock_held(const plock &l) { return load_relaxed(l.holder) == process_token; }
+
 SLUBQ_FAST bool plock_try(plock &l)
 {
 	std::uint32_t expect = 0;
@@ -43,6 +65,10 @@ SLUBQ_FAST bool plock_try(plock &l)
 					   __ATOMIC_RELAXED);
 }
 
-SLUBQ_FAST void plock_release(plock &l) { __atomic_store_n(&l.holder, 0u, __ATOMIC_RELEASE); }
+SLUBQ_FAST void plock_release(plock &l)
+{
+	SLUBQ_ASSERT(plock_held(l));
+	__atomic_store_n(&l.holder, 0u, __ATOMIC_RELEASE);
+}
 
 } // namespace slubq

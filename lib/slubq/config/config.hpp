@@ -34,6 +34,9 @@ void parse_topology(diagnostics &d, const YAML::Node &node, position where, topo
 // (hugepages short, count below need) to c.warnings.
 void compute_sizing(config &c, diagnostics &d);
 
+// The names of the debug flags set in flags (slubq_flag_name), lowest bit first.
+std::vector<std::string> debug_flag_names(std::uint32_t flags);
+
 // Parameters of the slubq cache of a configured cache (name points into c).
 slubq_cache_params cache_params(const cache &c);
 // Per-pool tunables for the mempool driver (every field explicit).

@@ -70,12 +70,8 @@ std::string settings_of(const mempool_rule &r)
 		add("slab_objs=" + std::to_string(*r.slab_objs));
 	if (r.debug) {
 		std::string d;
-		if (*r.debug & SLUBQ_F_POISON)
-			d += "poison";
-		if (*r.debug & SLUBQ_F_TRACK)
-			d += std::string(d.empty() ? "" : ",") + "track";
-		if (*r.debug & SLUBQ_F_SANITY)
-			d += std::string(d.empty() ? "" : ",") + "sanity";
+		for (const auto &name : debug_flag_names(*r.debug))
+			d += (d.empty() ? "" : ",") + name;
 		add("debug=" + (d.empty() ? std::string("none") : d));
 	}
 	if (r.no_alien)

@@ -19,14 +19,8 @@ YAML::Emitter &flow_list(YAML::Emitter &out, const std::vector<unsigned> &v)
 void emit_debug(YAML::Emitter &out, std::uint32_t flags)
 {
 	out << YAML::Key << "debug" << YAML::Value << YAML::Flow << YAML::BeginSeq;
-	if (flags & SLUBQ_F_RED_ZONE)
-		out << "red_zone";
-	if (flags & SLUBQ_F_POISON)
-		out << "poison";
-	if (flags & SLUBQ_F_TRACK)
-		out << "track";
-	if (flags & SLUBQ_F_SANITY)
-		out << "sanity";
+	for (const auto &name : debug_flag_names(flags))
+		out << name;
 	out << YAML::EndSeq;
 }
 

@@ -16,6 +16,7 @@
 #include <vector>
 #include <rte_config.h>
 #include "slubq.h"
+#include "slubq_defaults.h"
 #include "topology/hwloc_topology.hpp"
 
 namespace slubq::config {
@@ -26,12 +27,8 @@ struct position {
 	unsigned column = 0;
 };
 
-// Built-in defaults: those of slubq_cache_create() (cache_create.cpp), so
-// that what the configuration says is what a cache gets (a unit test
-// compares them with a created cache).
-constexpr std::uint32_t default_queue_size = 1024;
-constexpr std::uint32_t default_alien_size = 256;
-constexpr std::uint32_t default_align = 8;
+// Built-in defaults of the sizing inputs. The tunables' defaults are
+// slubq_cache_create()'s (slubq_defaults.h).
 constexpr std::uint32_t default_headroom_pct = 20;
 constexpr std::uint32_t default_burst = 32;
 constexpr std::uint32_t default_desc = 1024;
@@ -43,11 +40,6 @@ constexpr unsigned max_pool_name = 20;      // + "_s7" + the mempool's memzone s
 constexpr std::uint32_t max_count = 1u << 30;
 constexpr std::uint32_t max_obj_size = 16u << 20;   // larger objects are not a slab allocator's job
 constexpr std::uint64_t max_slab_size = 1u << 30;   // slab.cpp: max_slab
-
-// The effective batch / shared queue when the configuration leaves them
-// to slubq (the rules of slubq_cache_create()).
-std::uint32_t auto_batch(std::uint32_t queue_size);
-std::uint32_t auto_shared(std::uint32_t queue_size);
 
 enum class topo_mode { real, synthetic, map };
 
@@ -65,12 +57,12 @@ struct topology {
 
 // The tunables that defaults, caches and pools share.
 struct tunables {
-	std::uint32_t queue_size = default_queue_size; // 0: no lcore queue
+	std::uint32_t queue_size = SLUBQ_DEFAULT_QUEUE_SIZE; // 0: no lcore queue
 	std::uint32_t batch = 0;                       // 0: auto (resolved in caches and pools)
 	std::uint32_t shared_size = UINT32_MAX;        // UINT32_MAX: auto
-	std::uint32_t alien_size = default_alien_size;
+	std::uint32_t alien_size = SLUBQ_DEFAULT_ALIEN_SIZE;
 	std::uint64_t mem_limit = 0;
-	std::uint32_t align = default_align;
+	std::uint32_t align = SLUBQ_DEFAULT_ALIGN;
 	std::uint32_t slab_objs = 0;
 	std::uint32_t debug = 0;                       // SLUBQ_F_DEBUG bits
 	bool dma = false;

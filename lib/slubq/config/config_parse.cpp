@@ -14,18 +14,9 @@
 #include <rte_mbuf_core.h>
 #include <rte_mempool.h>
 #include "config/config.hpp"
+#include "debug/slubq_debug.h"
 
 namespace slubq::config {
-
-std::uint32_t auto_batch(std::uint32_t queue_size)
-{
-	return std::max<std::uint32_t>(queue_size / 2, 1);
-}
-
-std::uint32_t auto_shared(std::uint32_t queue_size)
-{
-	return std::min<std::uint32_t>(2 * std::max<std::uint32_t>(queue_size, 64), SLUBQ_MAX_QUEUE);
-}
 
 namespace {
 
@@ -65,32 +56,20 @@ bool word_or_u32(fields &f, const std::string &key, std::uint32_t &out, std::uin
 	return f.u32(key, out, lo, hi);
 }
 
-struct debug_name {
-	const char *name;
-	std::uint32_t flag;
-};
 // Why a mempool refuses red zones (for pools and mempool rules).
 constexpr const char *mempool_red_zone =
 	" is not possible for a mempool (rte_mempool owns the slot layout); use poison (mbuf pools), track or sanity";
 
-constexpr debug_name debug_names[] = {
-	{"red_zone", SLUBQ_F_RED_ZONE}, {"poison", SLUBQ_F_POISON}, {"track", SLUBQ_F_TRACK}, {"sanity", SLUBQ_F_SANITY}};
-
+// A flag name or "all" (slubq_debug_flag_from_name), or "none".
 bool debug_flag_of(const std::string &s, std::uint32_t &flags)
 {
-	if (s == "all") {
-		flags |= SLUBQ_F_DEBUG;
-		return true;
-	}
 	if (s == "none")
 		return true;
-	for (const auto &d : debug_names) {
-		if (s == d.name) {
-			flags |= d.flag;
-			return true;
-		}
-	}
-	return false;
+	std::uint32_t f = 0;
+	if (slubq_debug_flag_from_name(s.c_str(), &f) < 0)
+		return false;
+	flags |= f;
+	return true;
 }
 
 // debug: a flag name, "all", "none", or a list of flag names.
@@ -101,8 +80,10 @@ void parse_debug(fields &f, tunables &t)
 	YAML::Node v = f.get("debug");
 	std::uint32_t flags = 0;
 	auto bad = [&](position p, const std::string &what) {
-		f.diag().add(p, f.path("debug"),
-			     "unknown debug flag " + what + " (known: red_zone, poison, track, sanity, all, none)");
+		std::string known;
+		for (const auto &n : debug_flag_names(SLUBQ_F_DEBUG))
+			known += n + ", ";
+		f.diag().add(p, f.path("debug"), "unknown debug flag " + what + " (known: " + known + "all, none)");
 	};
 	if (v.IsScalar()) {
 		if (!debug_flag_of(v.Scalar(), flags))
@@ -187,9 +168,9 @@ void check_batch(fields &f, const tunables &t, const tunable_origin &o)
 void resolve_auto(tunables &t)
 {
 	if (t.batch == 0 && t.queue_size != 0)
-		t.batch = auto_batch(t.queue_size);
+		t.batch = slubq_auto_batch(t.queue_size);
 	if (t.shared_size == UINT32_MAX)
-		t.shared_size = auto_shared(t.queue_size);
+		t.shared_size = slubq_auto_shared(t.queue_size);
 }
 
 bool valid_name(const std::string &s, const char *extra)
@@ -736,6 +717,15 @@ bool check_documents(const std::string &text, diagnostics &d)
 }
 
 } // namespace
+
+std::vector<std::string> debug_flag_names(std::uint32_t flags)
+{
+	std::vector<std::string> names;
+	for (std::uint32_t bit = 1; bit != 0; bit <<= 1)
+		if (const char *name = (flags & bit & SLUBQ_F_DEBUG) ? slubq_flag_name(bit) : nullptr)
+			names.emplace_back(name);
+	return names;
+}
 
 slubq_cache_params cache_params(const cache &c)
 {

@@ -18,9 +18,6 @@ namespace slubq::config {
 
 namespace {
 
-constexpr std::uint64_t elastic_chunk = 2u << 20;     // cache_create.cpp: default_chunk
-constexpr std::uint64_t elastic_dma_chunk = 1u << 20; // half, so an IOVA-contiguous chunk fits a hugepage
-
 std::uint64_t div_up(std::uint64_t a, std::uint64_t b) { return (a + b - 1) / b; }
 
 // A pointer stack (queue, shared queue, alien queue) as slubq allocates it.
@@ -164,11 +161,7 @@ void size_cache(config &c, const cache &k, per_socket_estimate &est)
 	slubq_cache_layout l;
 	if (slubq_cache_calc_layout(&params, 0, 1, &l) < 0)
 		return; // reported by the parser
-	// Elastic chunks as cache_create.cpp cuts them.
-	std::uint64_t chunk = std::max<std::uint64_t>(l.slab_size, k.tune.dma ? elastic_dma_chunk : elastic_chunk);
-	if (k.tune.mem_limit != 0)
-		chunk = std::min(chunk, k.tune.mem_limit);
-	chunk = std::max<std::uint64_t>(chunk / l.slab_size * l.slab_size, l.slab_size);
+	const std::uint64_t chunk = l.chunk_bytes;
 	std::uint64_t total = 0;
 	bool first = true;
 	for (unsigned s : k.sockets) {

@@ -14,6 +14,18 @@ namespace {
 constexpr std::uint32_t ppm_max = 1000000;
 constexpr std::uint64_t default_seed = 0x9e3779b97f4a7c15ull;
 
+// The names of the SLUBQ_F_* bits, as configuration files, telemetry, logs
+// and command lines spell them: the only copy.
+constexpr struct {
+	std::uint32_t flag;
+	const char *name;
+} flag_names[] = {
+	{SLUBQ_F_DMA, "dma"},           {SLUBQ_F_NO_MERGE, "no_merge"},
+	{SLUBQ_F_NO_ALIEN, "no_alien"}, {SLUBQ_F_NO_IOVA_CONTIG, "no_iova_contig"},
+	{SLUBQ_F_RED_ZONE, "red_zone"}, {SLUBQ_F_POISON, "poison"},
+	{SLUBQ_F_TRACK, "track"},       {SLUBQ_F_SANITY, "sanity"},
+};
+
 } // namespace
 
 extern "C" {
@@ -63,16 +75,24 @@ int slubq_debug_object_info(const struct slubq_cache *c, const void *obj, struct
 	return 0;
 }
 
+const char *slubq_flag_name(uint32_t flag)
+{
+	for (const auto &n : flag_names)
+		if (n.flag == flag)
+			return n.name;
+	return nullptr;
+}
+
 int slubq_debug_flag_from_name(const char *name, uint32_t *flag)
 {
-	static const struct { const char *name; std::uint32_t flag; } names[] = {
-		{"red_zone", SLUBQ_F_RED_ZONE}, {"poison", SLUBQ_F_POISON}, {"track", SLUBQ_F_TRACK},
-		{"sanity", SLUBQ_F_SANITY},     {"all", SLUBQ_F_DEBUG},
-	};
 	if (name == nullptr || flag == nullptr)
 		return fail(EINVAL);
-	for (const auto &n : names) {
-		if (std::strcmp(n.name, name) == 0) {
+	if (std::strcmp(name, "all") == 0) {
+		*flag = SLUBQ_F_DEBUG;
+		return 0;
+	}
+	for (const auto &n : flag_names) {
+		if ((n.flag & SLUBQ_F_DEBUG) && std::strcmp(n.name, name) == 0) {
 			*flag = n.flag;
 			return 0;
 		}

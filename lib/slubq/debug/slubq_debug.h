@@ -115,6 +115,14 @@ int64_t slubq_cache_log_leaks(struct slubq_cache *c, unsigned int max);
  */
 int slubq_debug_flag_from_name(const char *name, uint32_t *flag);
 
+/**
+ * The name of one SLUBQ_F_* flag bit (e.g. "dma", "poison"), as
+ * configuration files, telemetry and logs spell it; the debug ones are
+ * those slubq_debug_flag_from_name() reads. NULL when flag is not exactly
+ * one defined flag.
+ */
+const char *slubq_flag_name(uint32_t flag);
+
 #ifdef __cplusplus
 }
 #endif

@@ -36,6 +36,7 @@ void track_empty(slab *s, bool entering)
 
 void list_add(node *nd, slab *s, slab_list_id to, bool front)
 {
+	SLUBQ_ASSERT(plock_held(nd->lock) && slab_on_list(s) == LIST_NONE);
 	slab_list &l = list_of(nd, to);
 	if (front) {
 		slab_prev(s) = nullptr;
@@ -59,6 +60,7 @@ void list_del(node *nd, slab *s)
 	std::uint8_t &on = slab_on_list(s);
 	if (on == LIST_NONE)
 		return;
+	SLUBQ_ASSERT(plock_held(nd->lock) && list_of(nd, on).count > 0);
 	slab_list &l = list_of(nd, on);
 	slab *&next = slab_next(s), *&prev = slab_prev(s);
 	if (prev) slab_next(prev) = next; else l.head = next;
@@ -89,11 +91,13 @@ std::uint32_t take_from_slabs(const node_set &ns, node *nd, void **out, std::uin
 {
 	std::uint32_t got = 0;
 	while (got < want) {
+		SLUBQ_ASSERT(nd->free_objs <= nd->nr_objs);
 		slab *s = nd->partial.head ? nd->partial.head : nd->empty.head;
 		if (s == nullptr)
 			break;
 		std::uint32_t k = slab_take(ns.geo, s, out + got, want - got);
 		got += k;
+		SLUBQ_ASSERT(k <= nd->free_objs);
 		nd->free_objs -= k;
 		list_fix(nd, s);
 	}
@@ -146,6 +150,7 @@ bool depot_take_empty(node *nd, std::uint32_t min_capacity, magazine &out)
 
 bool depot_reserve(node *nd, std::uint32_t count, std::uint32_t min_capacity, magazine &e)
 {
+	SLUBQ_ASSERT(plock_held(nd->lock));
 	return nd->dep.nr_full < depot_slots && node_queued(nd) + count <= nd->shared.size &&
 	       depot_take_empty(nd, min_capacity, e);
 }
@@ -153,6 +158,7 @@ bool depot_reserve(node *nd, std::uint32_t count, std::uint32_t min_capacity, ma
 void depot_put_full(node *nd, magazine m)
 {
 	depot &d = nd->dep;
+	SLUBQ_ASSERT(plock_held(nd->lock) && d.nr_full < depot_slots);
 	d.full[d.nr_full] = m;
 	d.objs += m.count;
 	crash_order();
@@ -163,10 +169,12 @@ void depot_put_full(node *nd, magazine m)
 std::uint32_t depot_take(node *nd, void **out, std::uint32_t want)
 {
 	depot &d = nd->dep;
+	SLUBQ_ASSERT(plock_held(nd->lock));
 	std::uint32_t got = 0;
 	while (got < want && d.nr_full > 0) {
 		magazine &m = d.full[d.nr_full - 1];
 		std::uint32_t k = std::min(m.count, want - got);
+		SLUBQ_ASSERT(k <= d.objs);
 		std::memcpy(out + got, m.objs + m.count - k, k * sizeof(void *));
 		m.count -= k;
 		d.objs -= k;
@@ -190,6 +198,7 @@ void depot_to_slabs(const node_set &ns, node *nd)
 
 std::uint32_t node_take(const node_set &ns, node *nd, void **out, std::uint32_t want, bool for_queue)
 {
+	SLUBQ_ASSERT(plock_held(nd->lock) && nd->shared.count <= nd->shared.capacity);
 	obj_stack &sh = nd->shared;
 	std::uint32_t from_shared = std::min(sh.count, want);
 	void **hot = sh.objs + sh.count - from_shared;
@@ -213,6 +222,7 @@ std::uint32_t node_take(const node_set &ns, node *nd, void **out, std::uint32_t 
 
 void node_put_slabs(const node_set &ns, node *nd, void *const *objs, std::uint32_t k)
 {
+	SLUBQ_ASSERT(plock_held(nd->lock));
 	const geometry &g = ns.geo;
 	object_checker check(ns.geo, ns.spans, ns.owner);
 	for (std::uint32_t i = 0; i < k; i++) {
@@ -239,6 +249,7 @@ void node_put_slabs(const node_set &ns, node *nd, void *const *objs, std::uint32
 			continue;
 		}
 		nd->free_objs++;
+		SLUBQ_ASSERT(nd->free_objs <= nd->nr_objs);
 		const std::uint32_t nr_free = slab_nr_free(s);
 		if (nr_free == 1 || nr_free == s->nr_objs)
 			list_fix(nd, s);
@@ -248,6 +259,7 @@ void node_put_slabs(const node_set &ns, node *nd, void *const *objs, std::uint32
 void node_put(const node_set &ns, node *nd, void *const *objs, std::uint32_t k)
 {
 	obj_stack &sh = nd->shared;
+	SLUBQ_ASSERT(plock_held(nd->lock) && sh.size <= sh.capacity);
 	// Magazines count against the shared size too.
 	std::uint64_t queued = node_queued(nd);
 	std::uint32_t room = sh.size > queued ? std::uint32_t(sh.size - queued) : 0;
@@ -264,6 +276,7 @@ void node_put(const node_set &ns, node *nd, void *const *objs, std::uint32_t k)
 			node_put_slabs(ns, nd, objs + i, 1); // reports it
 			continue;
 		}
+		SLUBQ_ASSERT(sh.count < sh.size);
 		sh.objs[sh.count++] = objs[i];
 	}
 }
@@ -288,6 +301,7 @@ bool alien_exchange(node *home, obj_stack &q, std::uint32_t min_capacity)
 
 void alien_send_home(const node_set &ns, node *dest, obj_stack &q, std::uint32_t min_capacity)
 {
+	SLUBQ_ASSERT(plock_held(dest->lock) && q.count <= q.capacity);
 	const std::uint32_t n = q.count;
 	dest->stats.alien_received += n;
 	if (alien_exchange(dest, q, min_capacity))
@@ -321,6 +335,7 @@ std::uint32_t alien_put(const node_set &ns, unsigned from, unsigned home, void *
 		node_unlock(dest);
 		a.flushes++;
 	}
+	SLUBQ_ASSERT(a.q.count + k <= a.q.size && a.q.size <= a.q.capacity);
 	std::memcpy(a.q.objs + a.q.count, objs, k * sizeof(void *));
 	a.q.count += k;
 	alien_unlock(a);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 // Layer 4: one node per socket per cache. Everything in it is protected by
 // its lock, except the alien queues, each of which has its own lock.
-// Lock order: alien queue lock, then a node lock; never two node locks.
+// Lock order (all locks: common/plock.hpp): alien queue lock, then a node
+// lock; never two node locks.
 // Locks are plocks (common/plock.hpp): a process that dies holding one
 // never hangs the others; the next taker repairs what it guarded
 // (node_repair, stack_repair). Readers of counts take no lock.
@@ -202,6 +203,7 @@ void depot_put_full(node *nd, magazine m);
 // Record / end a magazine move (see magazine_move).
 SLUBQ_FAST void move_begin(node *nd, magazine m, void ***holder)
 {
+	SLUBQ_ASSERT(plock_held(nd->lock) && nd->moving.holder == nullptr);
 	nd->moving.m = m;
 	crash_order();
 	nd->moving.holder = holder;

@@ -29,6 +29,7 @@
 #pragma once
 
 #include <cstdint>
+#include "common/assert.hpp"
 #include "common/compiler.hpp"
 #include "slubq_fast.hpp"
 
@@ -50,6 +51,7 @@ static_assert(sizeof(lcore_stats) == cache_line);
 // Pop n objects, hottest first (caller checked n <= count).
 SLUBQ_FAST void queue_pop(lcore_queue *q, void **objs, std::uint32_t n)
 {
+	SLUBQ_ASSERT(n <= q->count);
 	void **src = q->objs + q->count;
 	for (std::uint32_t i = 0; i < n; i++)
 		objs[i] = *--src;
@@ -59,6 +61,7 @@ SLUBQ_FAST void queue_pop(lcore_queue *q, void **objs, std::uint32_t n)
 // Push n objects (caller checked room).
 SLUBQ_FAST void queue_push(lcore_queue *q, void *const *objs, std::uint32_t n)
 {
+	SLUBQ_ASSERT(q->count + n <= q->capacity);
 	void **dst = q->objs + q->count;
 	for (std::uint32_t i = 0; i < n; i++)
 		dst[i] = objs[i];

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 // Layer 7: named caches, created and destroyed under one lock, in a memzone
-// every process of the DPDK application can see.
+// every process of the DPDK application can see. Its lock is the outermost
+// (lock order: common/plock.hpp).
 #pragma once
 
 #include <cstdint>

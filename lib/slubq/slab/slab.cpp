@@ -259,6 +259,7 @@ std::uint32_t take_from(const geometry &g, slab *s, std::uint64_t *bitmap, Free 
 			w++;
 	}
 	hint = Hint(w);
+	SLUBQ_ASSERT(got <= nr_free);
 	nr_free = Free(nr_free - got);
 	return got;
 }
@@ -273,11 +274,13 @@ std::uint32_t slab_take(const geometry &g, slab *s, void **out, std::uint32_t n)
 
 bool slab_put_compact(slab *s, std::uint32_t idx)
 {
+	SLUBQ_ASSERT(idx < s->nr_objs);
 	std::uint64_t bit = std::uint64_t(1) << (idx & 63);
 	std::uint64_t &w = s->c_bitmap[idx >> 6];
 	if (w & bit)
 		return false;
 	w |= bit;
+	SLUBQ_ASSERT(s->c_nr_free < s->nr_objs);
 	s->c_nr_free++;
 	if ((idx >> 6) < s->c_hint)
 		s->c_hint = std::uint8_t(idx >> 6);

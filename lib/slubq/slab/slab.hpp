@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <cstring>
 #include <rte_memory.h>
+#include "common/assert.hpp"
 #include "common/compiler.hpp"
 
 struct slubq_cache;
@@ -218,6 +219,7 @@ std::uint32_t slab_take(const geometry &g, slab *s, void **out, std::uint32_t n)
 bool slab_put_compact(slab *s, std::uint32_t idx);
 SLUBQ_FAST bool slab_put(slab *s, std::uint32_t idx)
 {
+	SLUBQ_ASSERT(idx < s->nr_objs);
 	if (slab_compact(s))
 		return slab_put_compact(s, idx);
 	std::uint64_t bit = std::uint64_t(1) << (idx & 63);
@@ -225,6 +227,7 @@ SLUBQ_FAST bool slab_put(slab *s, std::uint32_t idx)
 	if (SLUBQ_UNLIKELY(w & bit))
 		return false;
 	w |= bit;
+	SLUBQ_ASSERT(s->f_nr_free < s->nr_objs);
 	s->f_nr_free++;
 	if ((idx >> 6) < s->f_hint)
 		s->f_hint = idx >> 6;

@@ -9,7 +9,8 @@
 // told to use, then publishes it by bumping gen. A reader that sees gen
 // move by 2 or more while it read retries (its copy may have been
 // rewritten). A writer that dies half-way leaves the published copy
-// whole; the next writer simply rewrites the other one.
+// whole; the next writer simply rewrites the other one. The writers' lock
+// is a leaf (lock order: common/plock.hpp).
 #pragma once
 
 #include <cstdint>

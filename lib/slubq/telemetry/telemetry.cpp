@@ -23,6 +23,7 @@
 #include <rte_telemetry.h>
 #include "cache/cache.hpp"
 #include "common/log.hpp"
+#include "debug/slubq_debug.h"
 #include "registry/registry.hpp"
 #include "telemetry/telemetry_commands.hpp"
 #include "telemetry/telemetry_params.hpp"
@@ -103,18 +104,12 @@ const char *tunable_name(slubq_tunable key)
 
 std::string flag_names(std::uint32_t flags)
 {
-	static const struct { std::uint32_t bit; const char *name; } names[] = {
-		{SLUBQ_F_DMA, "dma"},           {SLUBQ_F_NO_MERGE, "no_merge"},
-		{SLUBQ_F_NO_ALIEN, "no_alien"}, {SLUBQ_F_NO_IOVA_CONTIG, "no_iova_contig"},
-		{SLUBQ_F_RED_ZONE, "red_zone"}, {SLUBQ_F_POISON, "poison"},
-		{SLUBQ_F_TRACK, "track"},       {SLUBQ_F_SANITY, "sanity"},
-	};
 	std::string s;
-	for (const auto &n : names)
-		if (flags & n.bit) {
+	for (std::uint32_t bit = 1; bit != 0; bit <<= 1)
+		if (const char *name = (flags & bit) ? slubq_flag_name(bit) : nullptr) {
 			if (!s.empty())
 				s += ',';
-			s += n.name;
+			s += name;
 		}
 	return s;
 }

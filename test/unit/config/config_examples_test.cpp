@@ -6,6 +6,7 @@
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 #include "cache/cache.hpp"
+#include "slubq_defaults.h"
 #include "config_test_util.hpp"
 
 using namespace slubq::config;
@@ -91,6 +92,40 @@ TEST(ConfigExamples, EveryExampleLoadsAndRoundTrips)
 			for (unsigned s = 0; s < SLUBQ_MAX_SOCKETS; s++)
 				EXPECT_EQ(again.pool_est[i][s].total_bytes, c.pool_est[i][s].total_bytes);
 	}
+}
+
+// default.yaml's `defaults` and sizing inputs are the built-in ones
+// (slubq_defaults.h, config_model.hpp): the file says what a file without
+// those keys gets.
+TEST(ConfigExamples, DefaultYamlHoldsTheDefaults)
+{
+	config c = load_ok("default.yaml");
+	config empty;
+	std::vector<std::string> errors;
+	ASSERT_EQ(load_string("version: 1\n", "empty.yaml", empty, errors), 0);
+	const tunables &t = c.defaults, &d = empty.defaults;
+	EXPECT_EQ(t.queue_size, std::uint32_t(SLUBQ_DEFAULT_QUEUE_SIZE));
+	EXPECT_EQ(t.batch, 0u);               // auto
+	EXPECT_EQ(t.shared_size, UINT32_MAX); // auto
+	EXPECT_EQ(t.alien_size, std::uint32_t(SLUBQ_DEFAULT_ALIEN_SIZE));
+	EXPECT_EQ(t.align, std::uint32_t(SLUBQ_DEFAULT_ALIGN));
+	EXPECT_EQ(t.queue_size, d.queue_size);
+	EXPECT_EQ(t.batch, d.batch);
+	EXPECT_EQ(t.shared_size, d.shared_size);
+	EXPECT_EQ(t.alien_size, d.alien_size);
+	EXPECT_EQ(t.align, d.align);
+	EXPECT_EQ(t.slab_objs, d.slab_objs);
+	EXPECT_EQ(t.mem_limit, d.mem_limit);
+	EXPECT_EQ(t.debug, d.debug);
+	EXPECT_EQ(t.dma, d.dma);
+	EXPECT_EQ(t.no_alien, d.no_alien);
+	EXPECT_EQ(c.sz.rx_desc, empty.sz.rx_desc);
+	EXPECT_EQ(c.sz.tx_desc, empty.sz.tx_desc);
+	EXPECT_EQ(c.sz.rx_queues, empty.sz.rx_queues);
+	EXPECT_EQ(c.sz.tx_queues, empty.sz.tx_queues);
+	EXPECT_EQ(c.sz.burst, empty.sz.burst);
+	EXPECT_EQ(c.sz.headroom_pct, empty.sz.headroom_pct);
+	EXPECT_EQ(c.sz.hugepage_size, empty.sz.hugepage_size);
 }
 
 // default.yaml: two ports on socket 0 (1 rx + 1 tx queue of 1024), the

@@ -337,6 +337,16 @@ TEST(DebugChecks, FlagNames)
 	EXPECT_EQ(f, std::uint32_t(SLUBQ_F_DEBUG));
 	EXPECT_EQ(slubq_debug_flag_from_name("redzone!", &f), -EINVAL);
 	EXPECT_EQ(slubq_debug_flag_from_name(nullptr, &f), -EINVAL);
+	// One table: every defined bit has a name; only debug bits parse back.
+	for (std::uint32_t bit = 1; bit != 0; bit <<= 1) {
+		const char *name = slubq_flag_name(bit);
+		EXPECT_EQ(name != nullptr, (bit & SLUBQ_F_ALL) != 0) << bit;
+		if (name != nullptr) {
+			EXPECT_EQ(slubq_debug_flag_from_name(name, &f), (bit & SLUBQ_F_DEBUG) ? 0 : -EINVAL) << name;
+		}
+	}
+	EXPECT_STREQ(slubq_flag_name(SLUBQ_F_NO_IOVA_CONTIG), "no_iova_contig");
+	EXPECT_EQ(slubq_flag_name(SLUBQ_F_DEBUG), nullptr);
 }
 
 TEST(DebugChecks, ObjectInfoNeedsDebugAndAnObject)
