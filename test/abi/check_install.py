@@ -38,7 +38,7 @@ CXX_EXPORTS = {
     "slubq::process_token",
 }
 PUBLIC_HEADERS = {
-    "slubq.h", "slubq.hpp", "slubq_fast.hpp", "slubq_compiler.hpp", "slubq_build_config.h",
+    "slubq.h", "slubq.hpp", "slubq_fast.hpp", "slubq_compiler.hpp", "slubq_build_config.h", "slubq_defaults.h",
     "slubq_debug.h", "slubq_malloc.h", "slubq_config.h", "rte_mempool_slubq.h",
 }
 
