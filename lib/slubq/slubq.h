@@ -212,9 +212,18 @@ struct slubq_cache *slubq_cache_lookup(const char *name);
 /**
  * Drop a reference (one name: an alias first); the last one frees the
  * cache and its memory. Logs (and returns -EBUSY after freeing) if objects
- * were still in use. -EPERM for the size-class caches of slubq_malloc.
+ * were still in use. -EPERM for a pinned cache (slubq_cache_pin: the
+ * size-class caches of slubq_malloc).
  */
 int slubq_cache_destroy(struct slubq_cache *c);
+
+/**
+ * Pin a cache under its own name: it is never destroyed from then on
+ * (slubq_cache_destroy returns -EPERM), in any process, so that a handle
+ * kept by a layer above (slubq_malloc's size classes) stays valid.
+ * -ENOENT when c is not registered under a name of its own.
+ */
+int slubq_cache_pin(struct slubq_cache *c);
 
 /** The cache's name. */
 const char *slubq_cache_name(const struct slubq_cache *c);
@@ -310,6 +319,48 @@ struct slubq_cache *slubq_cache_of(const void *obj, uint32_t slab_size);
 /** IOVA of an object of c in O(1) (RTE_BAD_IOVA if unknown). */
 rte_iova_t slubq_cache_virt2iova(const struct slubq_cache *c, const void *obj);
 
+/**
+ * Allocate n objects (all or none) from the node whose memory is on real
+ * socket `socket` (SOCKET_ID_ANY: the caller's own): the caller's own
+ * logical socket when its memory is there (through its lcore queue), else
+ * the first logical socket whose memory is (under that node's lock).
+ * -EINVAL when no node of c is on that socket, -ENOBUFS when no memory.
+ */
+int slubq_cache_alloc_bulk_socket(struct slubq_cache *c, void **objs, unsigned int n, int socket);
+
+/** What a cache's objects are: set at creation, read without a lock. */
+struct slubq_cache_shape {
+	uint32_t obj_size;   /**< bytes the user may use of each object */
+	uint32_t align;
+	uint32_t flags;      /**< SLUBQ_F_* */
+	uint32_t slab_size;
+	enum slubq_source_kind source;
+};
+
+/** Fill s with c's shape: 0, or -EINVAL when c is not a cache. */
+int slubq_cache_get_shape(const struct slubq_cache *c, struct slubq_cache_shape *s);
+
+/** How a cache of given parameters would be laid out (slubq_cache_calc_layout). */
+struct slubq_cache_layout {
+	uint32_t slot_size;   /**< bytes per object slot (red zones included) */
+	uint64_t slab_size;   /**< bytes per slab */
+	uint32_t slab_objs;   /**< objects per slab */
+	uint64_t mem_bytes;   /**< a fixed source's memory for the n objects asked (full slabs, then a short one) */
+	uint64_t chunk_bytes; /**< an elastic source's memzone size */
+	uint64_t cache_bytes; /**< the cache descriptor */
+	uint64_t node_bytes;  /**< one node's descriptor (its shared and alien queues not included) */
+};
+
+/**
+ * The layout slubq_cache_create(p) would give, for sizing calculators
+ * (libslubq_config); needs no EAL. n: objects to size mem_bytes for.
+ * spread: logical sockets a fixed source deals its slabs to (1 unless a
+ * simulated topology shares a real socket): a pool of p->expected_objs is
+ * cut into at least that many slabs. 0, or -EINVAL when p has no layout.
+ */
+int slubq_cache_calc_layout(const struct slubq_cache_params *p, uint64_t n, unsigned int spread,
+			    struct slubq_cache_layout *l);
+
 /* ---- per-pool settings for the mempool driver ------------------------- */
 
 /**
@@ -374,6 +425,22 @@ unsigned int slubq_topology_sockets(void);
 unsigned int slubq_topology_lcore_socket(unsigned int lcore);
 /** True when the topology is simulated. */
 int slubq_topology_is_simulated(void);
+/**
+ * Real socket id whose memory logical socket `logical` of the current
+ * topology uses; -EINVAL (and rte_errno) when there is no such logical
+ * socket, or -rte_errno when the EAL is not up.
+ */
+int slubq_topology_real_socket(unsigned int logical);
+
+/** The EAL's own topology: one logical socket per real socket. */
+struct slubq_topology_info {
+	uint32_t nr_sockets;
+	int32_t real_socket[SLUBQ_MAX_SOCKETS]; /**< real socket id of each logical socket */
+	uint8_t lcore_socket[RTE_MAX_LCORE];    /**< logical socket of each lcore id */
+};
+
+/** Fill t with the EAL's topology, simulated or not (after rte_eal_init()). */
+void slubq_topology_eal(struct slubq_topology_info *t);
 
 /** The rte_log type of slubq ("lib.slubq"). */
 int slubq_logtype(void);

@@ -16,6 +16,7 @@
 // mode, a remote object — goes out of line to cache/cache_slow.cpp.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <type_traits>
 #include <rte_lcore.h>
@@ -71,6 +72,30 @@ static_assert(offsetof(cache_front, queues) == cache_line, "hot fields alone in 
 // read by the remote check (cache/cache.hpp checks it).
 constexpr std::size_t slab_socket_offset = 12;
 
+// The leading fields of every slab header, read-only, for inline code that
+// finds a slab from an object by its slab mask (slubq_malloc's free);
+// cache/cache.hpp checks them against slab/slab.hpp.
+struct slab_front {
+	slubq_cache *owner;     // cache of the slab
+	std::uint32_t nr_objs;
+	std::uint16_t socket;   // logical socket of the owning node
+	std::uint16_t pad0;
+	std::uint64_t pad1[3];
+	std::uint32_t magic;    // slab_front_magic in a live slab
+};
+constexpr std::uint32_t slab_front_magic = 0x51ab51ab;
+static_assert(offsetof(slab_front, socket) == slab_socket_offset);
+
+// The cache's topology snapshot, read-only, right after the cache_front
+// (cache/cache.hpp checks it against topology/topology.hpp): which real
+// socket serves the calling lcore, inline.
+struct topology_view {
+	std::uint32_t nr_sockets;
+	std::uint32_t simulated;
+	std::int32_t real_socket[SLUBQ_MAX_SOCKETS];  // memory of each logical socket
+	std::uint8_t lcore_socket[RTE_MAX_LCORE];      // logical socket of each lcore id
+};
+
 // This process's id, stored into `busy` (common/process.hpp).
 extern std::uint32_t process_token;
 
@@ -81,6 +106,11 @@ void free_slow(slubq_cache *c, lcore_queue *q, void *const *objs, std::uint32_t 
 // The descriptor is a cache_front first (cache/cache.hpp).
 SLUBQ_FAST cache_front *front_of(slubq_cache *c) { return reinterpret_cast<cache_front *>(c); }
 SLUBQ_FAST const cache_front *front_of(const slubq_cache *c) { return reinterpret_cast<const cache_front *>(c); }
+
+SLUBQ_FAST const topology_view &topology_of(const slubq_cache *c)
+{
+	return *reinterpret_cast<const topology_view *>(front_of(c) + 1);
+}
 
 SLUBQ_FAST lcore_queue *queue_of(slubq_cache *c, unsigned lcore)
 {

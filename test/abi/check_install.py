@@ -6,11 +6,13 @@ Installs the build into a temporary DESTDIR (or, with --other-stats, a
 second configuration of just the engine library with the opposite `stats`
 option), then checks that
   - every installed shared library exports public names only: C names of
-    the installed headers, and the few C++ names inline code calls;
+    its own installed headers, and (libslubq) the few C++ names inline
+    code calls;
   - only public headers are installed, and they include nothing else of
     slubq;
   - an application built against the install with pkg-config gets the
-    inline code of that build's `stats` (test/abi/stats_app.cpp).
+    inline code of that build's `stats` (test/abi/stats_app.cpp), and a C
+    application links libslubq_malloc alone (test/abi/malloc_app.c).
 """
 import argparse
 import json
@@ -21,22 +23,19 @@ import subprocess
 import sys
 import tempfile
 
-# C++ names the libraries may export (demangled), and why.
+# The headers whose C names each library may export (its own API).
+LIB_HEADERS = {
+    "libslubq": ("slubq.h", "slubq_debug.h"),
+    "libslubq_malloc": ("slubq_malloc.h",),
+    "libslubq_config": ("slubq_config.h",),
+    "librte_mempool_slubq": ("rte_mempool_slubq.h",),
+}
+# C++ names libslubq may export (demangled), and why; the others export none.
 CXX_EXPORTS = {
     # the inline fast path of slubq.hpp (slubq_fast.hpp)
     "slubq::alloc_slow(slubq_cache*, slubq::lcore_queue*, void**, unsigned int)",
     "slubq::free_slow(slubq_cache*, slubq::lcore_queue*, void* const*, unsigned int)",
     "slubq::process_token",
-    # the inline path of malloc/slubq_malloc.hpp (in-tree C++ users)
-    "slubq::malloc_caches",
-    "slubq::malloc_slow(unsigned long, int, unsigned int)",
-    "slubq::free_slow_ptr(void*)",
-    # engine functions libslubq_config sizes pools with
-    "slubq::registry_get()",
-    "slubq::cache_geometry(slubq::geometry&, slubq_cache_params const*, unsigned int)",
-    "slubq::geometry_bytes(slubq::geometry const&, unsigned long)",
-    "slubq::topology_from_eal(slubq::topology&)",
-    "slubq::elastic_chunk_bytes(slubq_cache_params const*, slubq::geometry const&)",
 }
 PUBLIC_HEADERS = {
     "slubq.h", "slubq.hpp", "slubq_fast.hpp", "slubq_compiler.hpp", "slubq_build_config.h", "slubq_defaults.h",
@@ -82,11 +81,11 @@ def install_engine_other_stats(args, dest):
 
 
 def check_exports(dest, problems):
-    headers = ""
+    headers = {}
     for root, _, files in os.walk(dest):
         for f in files:
             if f.endswith((".h", ".hpp")):
-                headers += open(os.path.join(root, f)).read()
+                headers[f] = open(os.path.join(root, f)).read()
     libs = 0
     for root, _, files in os.walk(dest):
         for f in files:
@@ -98,13 +97,18 @@ def check_exports(dest, problems):
             names = [l.split()[-1] for l in out.splitlines() if l.strip()]
             mangled = [n for n in names if n.startswith("_Z")]
             demangled = run(["c++filt"], input="\n".join(mangled)).splitlines() if mangled else []
+            lib = f.split(".so")[0]
+            if lib not in LIB_HEADERS:
+                problems.append("%s: no list of the headers it may export from (LIB_HEADERS)" % f)
+                continue
+            own = "".join(headers.get(h, "") for h in LIB_HEADERS[lib])
             for n in demangled:
-                if n not in CXX_EXPORTS:
+                if lib != "libslubq" or n not in CXX_EXPORTS:
                     problems.append("%s exports %s" % (f, n))
             for n in names:
                 if n.startswith("_Z"):
                     continue
-                public = re.match(r"(slubq_|rte_mempool_slubq_)", n) and re.search(r"\b%s\b" % n, headers)
+                public = re.match(r"(slubq_|rte_mempool_slubq_)", n) and re.search(r"\b%s\b" % n, own)
                 if not public:
                     problems.append("%s exports %s" % (f, n))
             print("%s: %d exported names" % (f, len(names)))
@@ -159,6 +163,17 @@ def check_app(args, dest, stats, work, problems):
     print(r.stdout.strip())
     if r.returncode != 0:
         problems.append("stats_app built against the stats=%d install failed (rc %d)" % (stats, r.returncode))
+    if not os.path.exists(os.path.join(pcdir, "libslubq_malloc.pc")):
+        return  # the engine-only install (--other-stats)
+    flags = run(["pkg-config", "--cflags", "--libs", "libslubq_malloc"], env=dict(env, PKG_CONFIG_PATH=pcdir)).split()
+    flags = ["-isystem" + f[2:] if f.startswith("-I") and not f.startswith("-I" + dest) else f for f in flags]
+    exe = os.path.join(work, "malloc_app")
+    run(["cc", "-std=gnu11", "-O2", "-Wall", "-Wextra", "-Werror", args.malloc_app, "-o", exe] + flags)
+    r = subprocess.run([exe] + eal, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                       env=env, timeout=120)
+    print(r.stdout.strip())
+    if r.returncode != 0:
+        problems.append("malloc_app built against libslubq_malloc failed (rc %d)" % r.returncode)
 
 
 def main():
@@ -169,6 +184,7 @@ def main():
     ap.add_argument("--version", required=True)
     ap.add_argument("--stats", type=int, required=True)
     ap.add_argument("--app", required=True)
+    ap.add_argument("--malloc-app", required=True)
     ap.add_argument("--other-stats", action="store_true")
     args = ap.parse_args()
     problems = []

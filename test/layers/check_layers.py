@@ -22,6 +22,9 @@ LAYERS = [
     ["config"],
 ]
 RANK = {folder: n for n, folders in enumerate(LAYERS) for folder in folders}
+# Libraries of their own on the engine's public API: of lib/slubq they
+# include their own folder and the top-level public headers only.
+PUBLIC_API_ONLY = {"malloc"}
 # Files at the top of LIB_DIR: slubq.h, the public C API, is below
 # everything; slubq.hpp, the inline C++ fast path, sits on the cache layer.
 TOP_RANK = {"slubq.h": -1, "slubq.hpp": RANK["cache"]}
@@ -72,6 +75,10 @@ def violations(lib):
                         if target is None:
                             continue
                         to, rank = target
+                        if folder in PUBLIC_API_ONLY and to not in (folder, "(top)"):
+                            found.append(f"{src}:{line_no}: '{folder}' is built on the engine's public API "
+                                         f"but includes \"{m.group(1)}\" of '{to}'")
+                            continue
                         if rank < RANK[folder] or to == folder:
                             continue
                         if rank == RANK[folder] and is_public_c_header(m.group(1)):

@@ -65,6 +65,8 @@ struct debug_state {
 // a base so that the engine names its fields as its own; the fast path
 // finds it at offset 0 (a single non-virtual base, no vtable).
 struct alignas(slubq::cache_line) slubq_cache : slubq::cache_front {
+	// --- read by inline code as a topology_view (slubq_fast.hpp) ---
+	slubq::topology topo;        // snapshot taken at creation
 	// --- slow paths ---
 	char name[SLUBQ_NAMESIZE];
 	std::uint32_t id;
@@ -75,7 +77,6 @@ struct alignas(slubq::cache_line) slubq_cache : slubq::cache_front {
 	std::uint32_t obj_size_req;  // obj_size as requested
 	slubq::geometry geo;
 	slubq::source_state src;
-	slubq::topology topo;        // snapshot taken at creation
 	slubq::plock tune_lock;      // after the registry lock (order: common/plock.hpp)
 	std::uint32_t tune_gen;      // bumped on every tunable change or drain request
 	std::uint32_t drain_gen;     // bumped by shrink: lcores empty their queues
@@ -93,6 +94,20 @@ static_assert(std::is_base_of_v<slubq::cache_front, slubq_cache> && !std::is_pol
 static_assert(std::is_trivially_copyable_v<slubq_cache>, "plain data in hugepage memory");
 static_assert(offsetof(slubq::slab, socket) == slubq::slab_socket_offset &&
 	      std::is_same_v<decltype(slubq::slab::socket), std::uint16_t>, "the remote check's load");
+static_assert(offsetof(slubq::slab, owner) == offsetof(slubq::slab_front, owner) &&
+	      offsetof(slubq::slab, nr_objs) == offsetof(slubq::slab_front, nr_objs) &&
+	      offsetof(slubq::slab, magic) == offsetof(slubq::slab_front, magic) &&
+	      slubq::slab_magic == slubq::slab_front_magic, "the slab header as inline code reads it");
+static_assert(sizeof(slubq::topology) == sizeof(slubq::topology_view) &&
+	      offsetof(slubq::topology, real_socket) == offsetof(slubq::topology_view, real_socket) &&
+	      offsetof(slubq::topology, lcore_socket) == offsetof(slubq::topology_view, lcore_socket),
+	      "the topology as inline code reads it");
+// slubq_cache is not standard-layout (a base with fields), so offsetof is
+// only conditionally supported; GCC and Clang give the real offset.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Winvalid-offsetof"
+static_assert(offsetof(slubq_cache, topo) == sizeof(slubq::cache_front), "topology_of: right after the front");
+#pragma GCC diagnostic pop
 
 namespace slubq {
 

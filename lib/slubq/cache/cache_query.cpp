@@ -13,6 +13,20 @@ namespace {
 
 bool valid(const slubq_cache *c) { return c != nullptr && c->magic == cache_magic; }
 
+// The logical socket of c that serves real socket `socket` for the caller:
+// its own when that is where its memory is, else the first that is there;
+// -1 when none is.
+int logical_socket_for(const slubq_cache *c, int socket)
+{
+	unsigned own = topology_thread_socket(c->topo);
+	if (socket < 0 || c->topo.real_socket[own] == socket)
+		return int(own);
+	for (unsigned s = 0; s < c->nr_sockets; s++)
+		if (c->topo.real_socket[s] == socket)
+			return int(s);
+	return -1;
+}
+
 std::uint64_t queued_in_lcores(const slubq_cache *c)
 {
 	std::uint64_t n = 0;
@@ -55,6 +69,15 @@ int slubq_cache_alloc_bulk(struct slubq_cache *c, void **objs, unsigned int n)
 	return alloc_bulk(c, objs, n);
 }
 
+int slubq_cache_alloc_bulk_socket(struct slubq_cache *c, void **objs, unsigned int n, int socket)
+{
+	int l = logical_socket_for(c, socket);
+	if (l < 0)
+		return fail(EINVAL);
+	return unsigned(l) == topology_thread_socket(c->topo) ? alloc_bulk(c, objs, n)
+							       : alloc_locked(c, unsigned(l), objs, n);
+}
+
 void slubq_cache_free_bulk(struct slubq_cache *c, void *const *objs, unsigned int n)
 {
 	free_bulk(c, objs, n);
@@ -77,6 +100,24 @@ int slubq_cache_populate(struct slubq_cache *c, void *vaddr, rte_iova_t iova, si
 	if (!valid(c))
 		return fail(EINVAL);
 	return fixed_populate(c, vaddr, iova, len, socket, max_objs, cb, opaque);
+}
+
+int slubq_cache_calc_layout(const struct slubq_cache_params *p, uint64_t n, unsigned int spread,
+			    struct slubq_cache_layout *l)
+{
+	if (p == nullptr || l == nullptr || spread == 0)
+		return fail(EINVAL);
+	geometry g;
+	if (cache_geometry(g, p, spread) < 0)
+		return -rte_errno;
+	l->slot_size = g.stride;
+	l->slab_size = std::uint32_t(g.slab_size);
+	l->slab_objs = g.objs_per_slab;
+	l->mem_bytes = geometry_bytes(g, n);
+	l->chunk_bytes = elastic_chunk_bytes(p, g);
+	l->cache_bytes = sizeof(slubq_cache);
+	l->node_bytes = sizeof(node);
+	return 0;
 }
 
 ssize_t slubq_cache_calc_mem_size(const struct slubq_cache_params *p, uint32_t n, uint32_t pg_shift,
@@ -238,6 +279,18 @@ struct slubq_cache *slubq_cache_of(const void *obj, uint32_t slab_size)
 	    s->owner->geo.slab_size != slab_size)
 		return nullptr;
 	return s->owner;
+}
+
+int slubq_cache_get_shape(const struct slubq_cache *c, struct slubq_cache_shape *s)
+{
+	if (!valid(c) || s == nullptr)
+		return fail(EINVAL);
+	s->obj_size = c->geo.obj_size;
+	s->align = c->align;
+	s->flags = c->flags;
+	s->slab_size = c->geo.slab_size;
+	s->source = slubq_source_kind(c->src.kind);
+	return 0;
 }
 
 rte_iova_t slubq_cache_virt2iova(const struct slubq_cache *c, const void *obj)

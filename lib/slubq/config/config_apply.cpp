@@ -9,7 +9,6 @@
 #include <rte_mempool.h>
 #include "common/log.hpp"
 #include "config/config.hpp"
-#include "registry/registry.hpp"
 
 namespace slubq::config {
 
@@ -46,11 +45,7 @@ int create_caches(const config &c, applied &a, std::string &err)
 
 int create_pools(const config &c, const std::vector<unsigned> *sockets, applied &a, std::string &err)
 {
-	registry *r = registry_get();
-	if (r == nullptr) {
-		err = "slubq registry unavailable: " + errno_text(rte_errno);
-		return -rte_errno;
-	}
+	const unsigned nr_sockets = slubq_topology_sockets();
 	bool any = false;
 	for (std::size_t i = 0; i < c.pools.size(); i++) {
 		const pool &p = c.pools[i];
@@ -71,7 +66,11 @@ int create_pools(const config &c, const std::vector<unsigned> *sockets, applied 
 				return rc;
 			}
 			// The memory of a (simulated) socket is on the real socket behind it.
-			int real = r->topo.real_socket[s < r->topo.nr_sockets ? s : 0];
+			int real = slubq_topology_real_socket(s < nr_sockets ? s : 0);
+			if (real < 0) {
+				err = "slubq topology unavailable: " + errno_text(real);
+				return real;
+			}
 			const estimate &e = c.pool_est[i][s];
 			rte_mempool *mp = rte_pktmbuf_pool_create_by_ops(name.c_str(), unsigned(e.count), p.mempool_cache,
 									 std::uint16_t(p.priv_size),

@@ -13,7 +13,6 @@
 #include <sstream>
 #include <rte_mbuf_core.h>
 #include <rte_mempool.h>
-#include "cache/cache.hpp"
 #include "config/config.hpp"
 #include "debug/slubq_debug.h"
 
@@ -461,11 +460,11 @@ private:
 		resolve_auto(c.tune);
 		if (size_ok) {
 			slubq_cache_params cp = cache_params(c);
-			geometry g;
+			slubq_cache_layout l;
 			std::string what = std::to_string(c.obj_size) + "-byte objects (align " +
 					   std::to_string(c.tune.align) + ", slab_objs " + std::to_string(c.tune.slab_objs) + ")";
 			// The core refuses layouts that need slabs over 1 GiB.
-			if (cache_geometry(g, &cp) < 0 || g.slab_size > max_slab_size)
+			if (slubq_cache_calc_layout(&cp, 0, 1, &l) < 0 || l.slab_size > max_slab_size)
 				d_.add(f.pos("obj_size"), f.path("obj_size"),
 				       "no slab of at most 1 GiB holds " + what);
 		}

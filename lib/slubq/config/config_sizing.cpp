@@ -12,7 +12,6 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
-#include "cache/cache.hpp"
 #include "config/config.hpp"
 
 namespace slubq::config {
@@ -28,9 +27,9 @@ std::uint64_t stack_bytes(std::uint32_t n)
 }
 
 // One node: its descriptor, shared queue and an alien queue per remote socket.
-std::uint64_t node_bytes(const tunables &t, unsigned nr_sockets)
+std::uint64_t node_bytes(const slubq_cache_layout &l, const tunables &t, unsigned nr_sockets)
 {
-	return sizeof(node) + stack_bytes(t.shared_size) + (nr_sockets - 1) * stack_bytes(t.alien_size);
+	return l.node_bytes + stack_bytes(t.shared_size) + (nr_sockets - 1) * stack_bytes(t.alien_size);
 }
 
 // The memzone rte_mempool_create_empty() reserves for the pool header, its
@@ -73,15 +72,12 @@ estimate pool_need(const pool &p, unsigned s, unsigned lcores)
 	return e;
 }
 
-void fill_memory(estimate &e, const slubq_cache_params &params, std::uint64_t obj_bytes, std::uint64_t overhead,
-		 std::uint64_t hugepage, unsigned spread = 1)
+void fill_memory(estimate &e, const slubq_cache_layout &l, std::uint64_t obj_bytes, std::uint64_t overhead,
+		 std::uint64_t hugepage)
 {
-	geometry g;
-	if (cache_geometry(g, &params, spread) == 0) {
-		e.slot_size = g.stride;
-		e.slab_size = std::uint32_t(g.slab_size);
-		e.slab_objs = g.objs_per_slab;
-	}
+	e.slot_size = l.slot_size;
+	e.slab_size = std::uint32_t(l.slab_size);
+	e.slab_objs = l.slab_objs;
 	e.obj_bytes = obj_bytes;
 	e.overhead_bytes = overhead;
 	e.total_bytes = obj_bytes + overhead;
@@ -142,16 +138,15 @@ void size_pool(config &c, pool &p, per_socket_estimate &est, diagnostics &d, con
 		// The pool's slabs are dealt to the logical sockets of its real
 		// socket: every simulated one (they share the machine's memory).
 		unsigned spread = c.topo.mode == topo_mode::real ? 1 : S;
-		geometry g;
-		ssize_t bytes = cache_geometry(g, &params, spread) == 0 ? ssize_t(geometry_bytes(g, e.count)) : -1;
-		if (bytes < 0) {
+		slubq_cache_layout l;
+		if (slubq_cache_calc_layout(&params, e.count, spread, &l) < 0) {
 			d.add(p.pos, key, "no slab layout for its mbufs (data_room " + std::to_string(p.data_room) +
 						  ", priv_size " + std::to_string(p.priv_size) + ")");
 			return;
 		}
-		std::uint64_t overhead = mempool_header_bytes(p.mempool_cache) + sizeof(slubq_cache) +
-					 S * node_bytes(p.tune, S) + L[s] * stack_bytes(p.tune.queue_size);
-		fill_memory(e, params, std::uint64_t(bytes), overhead, hp, spread);
+		std::uint64_t overhead = mempool_header_bytes(p.mempool_cache) + l.cache_bytes +
+					 S * node_bytes(l, p.tune, S) + L[s] * stack_bytes(p.tune.queue_size);
+		fill_memory(e, l, l.mem_bytes, overhead, hp);
 		est[s] = e;
 	}
 }
@@ -163,10 +158,10 @@ void size_cache(config &c, const cache &k, per_socket_estimate &est)
 	const unsigned S = c.topo.nr_sockets;
 	std::vector<unsigned> L = lcores_per_socket(c, c.sz);
 	slubq_cache_params params = cache_params(k);
-	geometry g;
-	if (cache_geometry(g, &params) < 0)
+	slubq_cache_layout l;
+	if (slubq_cache_calc_layout(&params, 0, 1, &l) < 0)
 		return; // reported by the parser
-	const std::uint64_t chunk = elastic_chunk_bytes(&params, g);
+	const std::uint64_t chunk = l.chunk_bytes;
 	std::uint64_t total = 0;
 	bool first = true;
 	for (unsigned s : k.sockets) {
@@ -177,12 +172,12 @@ void size_cache(config &c, const cache &k, per_socket_estimate &est)
 		if (S > 1 && !k.tune.no_alien)
 			e.alien = std::uint64_t(S - 1) * k.tune.alien_size;
 		e.need = e.count = e.rx + e.queues + e.alien;
-		std::uint64_t slabs = div_up(e.count, g.objs_per_slab);
-		std::uint64_t chunks = div_up(slabs, chunk / g.slab_size);
-		std::uint64_t overhead = (first ? sizeof(slubq_cache) : 0) + node_bytes(k.tune, S) +
+		std::uint64_t slabs = div_up(e.count, l.slab_objs);
+		std::uint64_t chunks = div_up(slabs, chunk / l.slab_size);
+		std::uint64_t overhead = (first ? l.cache_bytes : 0) + node_bytes(l, k.tune, S) +
 					 L[s] * stack_bytes(k.tune.queue_size);
 		first = false;
-		fill_memory(e, params, chunks * chunk, overhead, c.sz.hugepage_size);
+		fill_memory(e, l, chunks * chunk, overhead, c.sz.hugepage_size);
 		total += e.obj_bytes;
 		est[s] = e;
 	}
@@ -196,8 +191,8 @@ void size_cache(config &c, const cache &k, per_socket_estimate &est)
 int real_socket_of(const config &c, unsigned s)
 {
 	if (c.topo.from_eal) {
-		slubq::topology t;
-		topology_from_eal(t);
+		slubq_topology_info t;
+		slubq_topology_eal(&t);
 		return s < t.nr_sockets ? t.real_socket[s] : 0;
 	}
 	if (s < c.topo.machine.socket_os.size() && c.topo.machine.socket_os[s] >= 0)

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <rte_lcore.h>
 #include "config/config.hpp"
-#include "topology/topology.hpp"
 
 namespace slubq::config {
 
@@ -19,8 +18,8 @@ void resolve_real(diagnostics &d, fields &f, topology &t)
 		t.machine = *m;
 	if (rte_lcore_count() > 0) {
 		// The EAL is up: its lcores and sockets are what caches will use.
-		slubq::topology eal;
-		topology_from_eal(eal);
+		slubq_topology_info eal;
+		slubq_topology_eal(&eal);
 		t.nr_sockets = eal.nr_sockets;
 		for (unsigned lc = 0; lc < RTE_MAX_LCORE; lc++)
 			t.lcore_socket[lc] = rte_lcore_is_enabled(lc) ? int(eal.lcore_socket[lc]) : -1;

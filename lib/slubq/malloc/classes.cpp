@@ -5,10 +5,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <mutex>
-#include "cache/cache.hpp"
-#include "common/log.hpp"
+#include "malloc/malloc_log.hpp"
 #include "malloc/size_class.hpp"
-#include "registry/registry.hpp"
 
 namespace slubq {
 
@@ -33,11 +31,17 @@ std::uint32_t class_queue_size(unsigned k)
 }
 
 // A cache found under a class name must have the layout slubq_free relies on.
+bool fits_class(const slubq_cache_shape &sh, unsigned set, unsigned k)
+{
+	return sh.slab_size == malloc_slab_size && sh.source == SLUBQ_SOURCE_ELASTIC &&
+	       sh.obj_size >= class_size[k] && sh.align >= class_align(k) &&
+	       bool(sh.flags & SLUBQ_F_DMA) == (set == SET_DMA);
+}
+
 bool fits_class(const slubq_cache *c, unsigned set, unsigned k)
 {
-	return c->geo.slab_size == malloc_slab_size && c->src.kind == SLUBQ_SOURCE_ELASTIC &&
-	       c->geo.obj_size >= class_size[k] && c->align >= class_align(k) &&
-	       bool(c->flags & SLUBQ_F_DMA) == (set == SET_DMA);
+	slubq_cache_shape sh;
+	return slubq_cache_get_shape(c, &sh) == 0 && fits_class(sh, set, k);
 }
 
 slubq_cache *find_or_create(unsigned set, unsigned k)
@@ -59,15 +63,16 @@ slubq_cache *find_or_create(unsigned set, unsigned k)
 			c = slubq_cache_lookup(name);
 	}
 	if (c == nullptr) {
-		SLUBQ_LOG(ERR, "slubq_malloc: no cache %s: %s", name, rte_strerror(rte_errno));
+		SLUBQ_MALLOC_LOG(ERR, "slubq_malloc: no cache %s: %s", name, rte_strerror(rte_errno));
 		return nullptr;
 	}
-	if (!fits_class(c, set, k)) {
-		SLUBQ_LOG(ERR, "slubq_malloc: cache %s exists but is not a size class (slab %u B, %u-byte objects)",
-			  name, unsigned(c->geo.slab_size), c->geo.obj_size);
-		return fail_null<slubq_cache>(EEXIST);
+	slubq_cache_shape sh{};
+	if (slubq_cache_get_shape(c, &sh) < 0 || !fits_class(sh, set, k)) {
+		SLUBQ_MALLOC_LOG(ERR, "slubq_malloc: cache %s exists but is not a size class (slab %u B, %u-byte objects)",
+				 name, sh.slab_size, sh.obj_size);
+		return malloc_fail<slubq_cache>(EEXIST);
 	}
-	if (registry_pin(c) < 0)
+	if (slubq_cache_pin(c) < 0)
 		return nullptr;
 	return c;
 }

@@ -10,8 +10,7 @@
 #include <rte_malloc.h>
 #include <rte_memory.h>
 #include <rte_memzone.h>
-#include "cache/cache.hpp"
-#include "common/log.hpp"
+#include "malloc/malloc_log.hpp"
 #include "malloc/size_class.hpp"
 
 namespace slubq {
@@ -48,7 +47,7 @@ rte_iova_t contiguous_iova(const void *addr, std::size_t len)
 void *large_alloc(std::size_t size, int socket, bool dma)
 {
 	if (size > (std::size_t(1) << 48))
-		return fail_null<void>(ENOMEM);
+		return malloc_fail<void>(ENOMEM);
 	const std::size_t bytes = sizeof(large_block) + size;
 	large_block *b;
 	const rte_memzone *mz = nullptr;
@@ -60,16 +59,16 @@ void *large_alloc(std::size_t size, int socket, bool dma)
 		mz = rte_memzone_reserve_aligned(name, bytes, socket, RTE_MEMZONE_IOVA_CONTIG,
 						 unsigned(malloc_slab_size));
 		if (mz == nullptr) {
-			SLUBQ_LOG(DEBUG, "slubq_malloc_dma: no contiguous %zu bytes on socket %d: %s", bytes, socket,
-				  rte_strerror(rte_errno));
-			return fail_null<void>(rte_errno == EINVAL ? EINVAL : ENOMEM);
+			SLUBQ_MALLOC_LOG(DEBUG, "slubq_malloc_dma: no contiguous %zu bytes on socket %d: %s", bytes,
+					 socket, rte_strerror(rte_errno));
+			return malloc_fail<void>(rte_errno == EINVAL ? EINVAL : ENOMEM);
 		}
 		b = static_cast<large_block *>(mz->addr);
 		iova = mz->iova;
 	} else {
 		b = static_cast<large_block *>(rte_malloc_socket("slubq_large", bytes, unsigned(malloc_slab_size), socket));
 		if (b == nullptr)
-			return fail_null<void>(ENOMEM);
+			return malloc_fail<void>(ENOMEM);
 		iova = contiguous_iova(b, bytes);
 	}
 	const rte_memseg *ms = rte_mem_virt2memseg(b, nullptr);

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cstring>
 #include <rte_lcore.h>
-#include "common/log.hpp"
+#include "malloc/malloc_log.hpp"
 #include "slubq_malloc.hpp"
 
 namespace slubq {
@@ -21,19 +21,6 @@ bool known_socket(int socket)
 	return false;
 }
 
-// The logical socket of c that serves real socket `socket` for the caller:
-// its own when that is where its memory is, else the first that is there.
-int logical_socket_for(const slubq_cache *c, int socket)
-{
-	unsigned own = topology_thread_socket(c->topo);
-	if (socket < 0 || c->topo.real_socket[own] == socket)
-		return int(own);
-	for (unsigned s = 0; s < c->nr_sockets; s++)
-		if (c->topo.real_socket[s] == socket)
-			return int(s);
-	return -1;
-}
-
 // What a pointer of slubq_malloc is, read from the header its mask finds.
 struct ptr_info {
 	std::size_t usable = 0;  // bytes usable (0: not ours)
@@ -47,14 +34,13 @@ ptr_info info_of(const void *ptr)
 	ptr_info pi;
 	if (ptr == nullptr)
 		return pi;
-	slab *s = malloc_slab_of(ptr);
-	if (s->magic == slab_magic && s->owner->slab_mask == malloc_slab_mask) {
-		const slubq_cache *c = s->owner;
-		pi.usable = c->geo.obj_size;
-		pi.socket = c->topo.real_socket[s->socket];
-		pi.set = (c->flags & SLUBQ_F_DMA) ? SET_DMA : SET_NORMAL;
-	} else if (s->magic == large_magic && ptr == large_data(reinterpret_cast<large_block *>(s))) {
-		auto *b = reinterpret_cast<const large_block *>(s);
+	const slab_front *s = malloc_slab_of(ptr);
+	slubq_cache_shape sh;
+	if (is_class_slab(s) && slubq_cache_get_shape(s->owner, &sh) == 0) {
+		pi.usable = sh.obj_size;
+		pi.socket = topology_of(s->owner).real_socket[s->socket];
+		pi.set = (sh.flags & SLUBQ_F_DMA) ? SET_DMA : SET_NORMAL;
+	} else if (large_block *b = large_block_of(ptr); b->magic == large_magic && ptr == large_data(b)) {
 		pi.usable = b->size;
 		pi.socket = b->socket;
 		pi.set = b->dma ? SET_DMA : SET_NORMAL;
@@ -79,31 +65,27 @@ bool fits_in_place(const ptr_info &pi, std::size_t size)
 SLUBQ_SLOW void *malloc_slow(std::size_t size, int socket, unsigned set)
 {
 	if (size == 0 || !known_socket(socket))
-		return fail_null<void>(EINVAL);
+		return malloc_fail<void>(EINVAL);
 	if (size > SLUBQ_MALLOC_MAX_CLASS)
 		return large_alloc(size, socket, set == SET_DMA);
 	slubq_cache *c = malloc_class_cache(set, size_class_of(size));
 	if (c == nullptr)
 		return nullptr;
-	int l = logical_socket_for(c, socket);
-	if (l < 0)
-		return fail_null<void>(EINVAL);
 	void *obj;
-	int rc = unsigned(l) == topology_thread_socket(c->topo) ? alloc_bulk(c, &obj, 1)
-								 : alloc_locked(c, unsigned(l), &obj, 1);
-	return rc == 0 ? obj : fail_null<void>(ENOMEM);
+	int rc = slubq_cache_alloc_bulk_socket(c, &obj, 1, socket);
+	return rc == 0 ? obj : malloc_fail<void>(rc == -EINVAL ? EINVAL : ENOMEM);
 }
 
 SLUBQ_SLOW void free_slow_ptr(void *ptr)
 {
 	if (ptr == nullptr)
 		return;
-	auto *b = reinterpret_cast<large_block *>(malloc_slab_of(ptr));
+	large_block *b = large_block_of(ptr);
 	if (b->magic == large_magic && ptr == large_data(b)) {
 		large_free(b);
 		return;
 	}
-	SLUBQ_LOG(ERR, "slubq_free: %p was not allocated by slubq_malloc (or was freed already); ignored", ptr);
+	SLUBQ_MALLOC_LOG(ERR, "slubq_free: %p was not allocated by slubq_malloc (or was freed already); ignored", ptr);
 }
 
 } // namespace slubq
@@ -142,8 +124,8 @@ void *slubq_realloc(void *ptr, size_t size, int socket)
 	}
 	ptr_info pi = info_of(ptr);
 	if (pi.usable == 0) {
-		SLUBQ_LOG(ERR, "slubq_realloc: %p was not allocated by slubq_malloc", ptr);
-		return fail_null<void>(EINVAL);
+		SLUBQ_MALLOC_LOG(ERR, "slubq_realloc: %p was not allocated by slubq_malloc", ptr);
+		return malloc_fail<void>(EINVAL);
 	}
 	if (fits_in_place(pi, size) && (socket < 0 || socket == pi.socket))
 		return ptr;
@@ -159,16 +141,14 @@ rte_iova_t slubq_virt2iova(const void *ptr)
 {
 	if (ptr == nullptr)
 		return RTE_BAD_IOVA;
-	slab *s = malloc_slab_of(ptr);
-	rte_iova_t base;
-	if (s->magic == slab_magic && s->owner->slab_mask == malloc_slab_mask)
-		base = s->iova;
-	else if (s->magic == large_magic)
-		base = reinterpret_cast<const large_block *>(s)->iova;
-	else
+	const slab_front *s = malloc_slab_of(ptr);
+	if (is_class_slab(s))
+		return slubq_cache_virt2iova(s->owner, ptr);
+	if (s->magic != large_magic)
 		return RTE_BAD_IOVA;
+	rte_iova_t base = large_block_of(ptr)->iova;
 	if (base == RTE_BAD_IOVA)
-		return s->magic == large_magic ? rte_mem_virt2iova(ptr) : RTE_BAD_IOVA; // a non-contiguous block
+		return rte_mem_virt2iova(ptr); // a block that is not IOVA-contiguous
 	return base + (reinterpret_cast<std::uintptr_t>(ptr) - reinterpret_cast<std::uintptr_t>(s));
 }
 
@@ -177,7 +157,7 @@ size_t slubq_malloc_usable_size(const void *ptr) { return info_of(ptr).usable; }
 struct slubq_cache *slubq_malloc_cache(size_t size, int dma)
 {
 	if (size == 0 || size > SLUBQ_MALLOC_MAX_CLASS)
-		return fail_null<slubq_cache>(EINVAL);
+		return malloc_fail<slubq_cache>(EINVAL);
 	return malloc_class_cache(dma ? SET_DMA : SET_NORMAL, size_class_of(size));
 }
 

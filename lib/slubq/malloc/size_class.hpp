@@ -6,16 +6,16 @@
 // Every size-class cache uses slabs of SLUBQ_MALLOC_SLAB_SIZE, so
 // `ptr & ~(slab size - 1)` is the slab header of any class object. A large
 // block (over SLUBQ_MALLOC_MAX_CLASS) is placed at an address aligned to
-// the same size and starts with a large_block header whose magic and IOVA
-// sit where a slab header keeps its own: one mask, one load says which.
+// the same size and starts with a large_block header whose magic sits
+// where a slab header keeps its own (slab_front, slubq_fast.hpp): one
+// mask, one load says which.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <rte_memzone.h>
 #include "slubq_malloc.h"
-#include "common/compiler.hpp"
-#include "slab/slab.hpp"
+#include "slubq_fast.hpp"
 
 namespace slubq {
 
@@ -23,7 +23,7 @@ constexpr unsigned nr_classes = SLUBQ_MALLOC_NR_CLASSES;
 constexpr std::uint32_t class_size[nr_classes] = {8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192};
 constexpr std::uint64_t malloc_slab_size = SLUBQ_MALLOC_SLAB_SIZE;
 constexpr std::uintptr_t malloc_slab_mask = ~std::uintptr_t(malloc_slab_size - 1);
-static_assert(is_pow2(malloc_slab_size));
+static_assert((malloc_slab_size & (malloc_slab_size - 1)) == 0, "a mask finds the slab");
 static_assert(class_size[nr_classes - 1] == SLUBQ_MALLOC_MAX_CLASS);
 
 // Class index of sizes 1..192 by (size - 1) >> 3; above, by log2.
@@ -72,12 +72,26 @@ struct large_block {
 	std::uint64_t pad2[2];
 };
 static_assert(sizeof(large_block) == 64, "user bytes start one cache line in");
-static_assert(offsetof(large_block, magic) == offsetof(slab, magic), "one load tells slab from block");
-static_assert(offsetof(large_block, iova) == offsetof(slab, iova), "one IOVA path for both");
+static_assert(offsetof(large_block, magic) == offsetof(slab_front, magic), "one load tells slab from block");
 
-SLUBQ_FAST slab *malloc_slab_of(const void *ptr)
+// The slab header (or large block header) in front of a malloc pointer.
+SLUBQ_FAST const slab_front *malloc_slab_of(const void *ptr)
 {
-	return reinterpret_cast<slab *>(reinterpret_cast<std::uintptr_t>(ptr) & malloc_slab_mask);
+	return reinterpret_cast<const slab_front *>(reinterpret_cast<std::uintptr_t>(ptr) & malloc_slab_mask);
+}
+
+// True when s is a live slab of a size-class cache (the owner's slab mask
+// rejects a stray slab of a cache with another slab size). Expected true
+// on both tests: kfree's hint has to reach each branch.
+SLUBQ_FAST bool is_class_slab(const slab_front *s)
+{
+	return SLUBQ_LIKELY(s->magic == slab_front_magic) &&
+	       SLUBQ_LIKELY(front_of(s->owner)->slab_mask == malloc_slab_mask);
+}
+
+SLUBQ_FAST large_block *large_block_of(const void *ptr)
+{
+	return reinterpret_cast<large_block *>(reinterpret_cast<std::uintptr_t>(ptr) & malloc_slab_mask);
 }
 
 SLUBQ_FAST void *large_data(large_block *b) { return b + 1; }

@@ -11,7 +11,7 @@
 
 #include <rte_lcore.h>
 #include "slubq_malloc.h"
-#include "cache/cache.hpp"
+#include "slubq.hpp"
 #include "malloc/size_class.hpp"
 
 namespace slubq {
@@ -26,7 +26,8 @@ SLUBQ_FAST bool socket_is_own(const slubq_cache *c, int socket)
 	if (socket < 0)
 		return true;
 	unsigned lcore = rte_lcore_id();
-	return lcore < RTE_MAX_LCORE && c->topo.real_socket[c->topo.lcore_socket[lcore]] == socket;
+	const topology_view &t = topology_of(c);
+	return lcore < RTE_MAX_LCORE && t.real_socket[t.lcore_socket[lcore]] == socket;
 }
 
 // An object of `size` bytes from set (SET_NORMAL or SET_DMA), inline.
@@ -48,10 +49,9 @@ SLUBQ_FAST void *kmalloc(std::size_t size, int socket = SOCKET_ID_ANY) { return 
 SLUBQ_FAST void kfree(void *ptr)
 {
 	if (SLUBQ_LIKELY(ptr != nullptr)) {
-		slab *s = malloc_slab_of(ptr);
-		// The owner's slab mask is on the line free_bulk reads anyway; it
-		// rejects a stray slab of a cache with another slab size.
-		if (SLUBQ_LIKELY(s->magic == slab_magic && s->owner->slab_mask == malloc_slab_mask)) {
+		const slab_front *s = malloc_slab_of(ptr);
+		// The owner's slab mask is on the line free_bulk reads anyway.
+		if (SLUBQ_LIKELY(is_class_slab(s))) {
 			free_bulk(s->owner, &ptr, 1);
 			return;
 		}

@@ -48,26 +48,6 @@ registry *registry_get()
 	return r;
 }
 
-int registry_pin(slubq_cache *c)
-{
-	registry *r = registry_get();
-	if (r == nullptr)
-		return -rte_errno;
-	int rc = fail(ENOENT);
-	(void)plock_acquire(r->lock);
-	for (auto &e : r->entries) {
-		if (e.used && !e.alias && e.cache == c) {
-			e.pinned = 1;
-			rc = 0;
-			break;
-		}
-	}
-	plock_release(r->lock);
-	if (rc == 0)
-		rte_errno = 0;
-	return rc;
-}
-
 slubq_cache *registry_hold(const char *name)
 {
 	registry *r = registry_get();

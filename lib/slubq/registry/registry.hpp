@@ -44,8 +44,6 @@ struct registry {
 // The registry of this DPDK application (created on first use). NULL when
 // the EAL is not up or no memory; rte_errno says why.
 registry *registry_get();
-// Mark c's own entry pinned: slubq_cache_destroy refuses it (-EPERM).
-int registry_pin(slubq_cache *c);
 // The cache named `name`, held: the registry lock stays taken until
 // registry_unhold(), so that nobody destroys the cache while the caller
 // reads it (telemetry). The lock is a plock: a holder that dies does not

@@ -3,6 +3,7 @@
 // anonymous caches), lookup, destroy, walk, and the topology new caches
 // are made on. The registry holds the names; cache/cache_create.hpp makes
 // and frees the caches themselves.
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
@@ -146,7 +147,7 @@ int slubq_cache_destroy(struct slubq_cache *c)
 	}
 	if (own != nullptr && own->pinned) {
 		plock_release(r->lock);
-		SLUBQ_LOG(ERR, "cache %s belongs to slubq_malloc and cannot be destroyed", c->name);
+		SLUBQ_LOG(ERR, "cache %s is pinned (slubq_malloc's size classes are) and cannot be destroyed", c->name);
 		return fail(EPERM);
 	}
 	if (own != nullptr)
@@ -154,6 +155,26 @@ int slubq_cache_destroy(struct slubq_cache *c)
 	c->refcnt = 0;
 	plock_release(r->lock);
 	return cache_teardown(c);
+}
+
+int slubq_cache_pin(struct slubq_cache *c)
+{
+	registry *r = registry_get();
+	if (r == nullptr)
+		return -rte_errno;
+	int rc = fail(ENOENT);
+	(void)plock_acquire(r->lock);
+	for (auto &e : r->entries) {
+		if (e.used && !e.alias && e.cache == c) {
+			e.pinned = 1;
+			rc = 0;
+			break;
+		}
+	}
+	plock_release(r->lock);
+	if (rc == 0)
+		rte_errno = 0;
+	return rc;
 }
 
 int slubq_cache_walk(int (*fn)(struct slubq_cache *c, const char *name, void *arg), void *arg)
@@ -229,6 +250,25 @@ int slubq_topology_is_simulated(void)
 {
 	registry *r = registry_get();
 	return r ? int(r->topo.simulated) : 0;
+}
+
+int slubq_topology_real_socket(unsigned int logical)
+{
+	registry *r = registry_get();
+	if (r == nullptr)
+		return -rte_errno;
+	if (logical >= r->topo.nr_sockets)
+		return fail(EINVAL);
+	return r->topo.real_socket[logical];
+}
+
+void slubq_topology_eal(struct slubq_topology_info *t)
+{
+	topology eal;
+	topology_from_eal(eal);
+	t->nr_sockets = eal.nr_sockets;
+	std::copy(std::begin(eal.real_socket), std::end(eal.real_socket), t->real_socket);
+	std::copy(std::begin(eal.lcore_socket), std::end(eal.lcore_socket), t->lcore_socket);
 }
 
 } // extern "C"
