@@ -185,7 +185,7 @@ TEST(Registry, PinnedCacheIsNeitherDestroyedNorMergedInto)
 {
 	auto c = elastic_cache(elastic_params(nullptr, 88));
 	ASSERT_NE(c, nullptr);
-	ASSERT_EQ(registry_pin(c), 0);
+	ASSERT_EQ(slubq_cache_pin(c), 0);
 	auto e = entries_of(c);
 	ASSERT_EQ(e.size(), 1u);
 	EXPECT_EQ(e[0]->pinned, 1u);
@@ -196,7 +196,7 @@ TEST(Registry, PinnedCacheIsNeitherDestroyedNorMergedInto)
 	ASSERT_NE(other, nullptr);
 	EXPECT_NE(other.get(), c.get()) << "merged into a pinned cache";
 	int not_a_cache;
-	EXPECT_EQ(registry_pin(reinterpret_cast<slubq_cache *>(&not_a_cache)), -ENOENT);
+	EXPECT_EQ(slubq_cache_pin(reinterpret_cast<slubq_cache *>(&not_a_cache)), -ENOENT);
 	e[0]->pinned = 0; // only the library pins (its size classes): let the test's cache go
 }
 
