@@ -38,6 +38,16 @@ extern "C" {
 #define SLUBQ_DEFAULT_DMA_CHUNK_SIZE (SLUBQ_DEFAULT_CHUNK_SIZE / 2)
 
 /** Objects per refill/flush when batch is 0 ("auto"): half the queue, at least 1. */
+/** Pointer arrays (lcore queues, shared and alien queues, magazines) are
+ * allocated with at least this many slots, so that a small queue can
+ * still trade arrays with bigger ones. */
+#define SLUBQ_MIN_STACK_SLOTS 64
+/** Slots of the array slubq allocates for a pointer stack of n. */
+static inline uint32_t slubq_stack_slots(uint32_t n)
+{
+	return n > SLUBQ_MIN_STACK_SLOTS ? n : SLUBQ_MIN_STACK_SLOTS;
+}
+
 static inline uint32_t slubq_auto_batch(uint32_t queue_size)
 {
 	return queue_size / 2 > 1 ? queue_size / 2 : 1;

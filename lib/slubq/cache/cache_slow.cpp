@@ -9,6 +9,7 @@
 #include "cache/cache_locked.hpp"
 #include "cache/cache_source.hpp"
 #include "common/log.hpp"
+#include "slubq_defaults.h"
 
 namespace slubq {
 
@@ -259,7 +260,7 @@ bool queue_activate(slubq_cache *c, lcore_queue *q)
 	std::uint32_t limit = load_relaxed(c->tune.queue_size);
 	if (limit == 0)
 		return false;
-	std::uint32_t cap = std::max<std::uint32_t>(limit, 64);
+	std::uint32_t cap = slubq_stack_slots(limit);
 	unsigned socket = serving_socket(c, c->topo.lcore_socket[lc]);
 	auto **objs = static_cast<void **>(rte_malloc_socket("slubq_queue", cap * sizeof(void *), cache_line,
 							     c->nodes[socket]->real_socket));

@@ -23,7 +23,7 @@ std::uint64_t div_up(std::uint64_t a, std::uint64_t b) { return (a + b - 1) / b;
 // A pointer stack (queue, shared queue, alien queue) as slubq allocates it.
 std::uint64_t stack_bytes(std::uint32_t n)
 {
-	return n ? std::uint64_t(std::max<std::uint32_t>(n, 64)) * sizeof(void *) : 0;
+	return n ? std::uint64_t(slubq_stack_slots(n)) * sizeof(void *) : 0;
 }
 
 // One node: its descriptor, shared queue and an alien queue per remote socket.

@@ -7,6 +7,7 @@
 #include <rte_malloc.h>
 #include "slab/object_checker.hpp"
 #include "common/log.hpp"
+#include "slubq_defaults.h"
 
 namespace slubq {
 
@@ -108,11 +109,11 @@ std::uint32_t take_from_slabs(const node_set &ns, node *nd, void **out, std::uin
 
 namespace {
 
-// A new empty array of cap (at least 64) pointers on real_socket; objs is
+// A new empty array of cap (at least SLUBQ_MIN_STACK_SLOTS) pointers on real_socket; objs is
 // nullptr when there is no memory.
 magazine magazine_alloc(std::uint32_t cap, int real_socket)
 {
-	cap = std::max<std::uint32_t>(cap, 64);
+	cap = slubq_stack_slots(cap);
 	auto **objs = static_cast<void **>(
 		rte_malloc_socket("slubq_magazine", cap * sizeof(void *), cache_line, real_socket));
 	return magazine{objs, 0, objs != nullptr ? cap : 0};
@@ -375,7 +376,7 @@ int stack_reserve(obj_stack &st, std::uint32_t size, int real_socket, void ***ol
 	*old_objs = nullptr;
 	if (size <= st.capacity)
 		return 0;
-	std::uint32_t cap = std::max<std::uint32_t>(size, 64);
+	std::uint32_t cap = slubq_stack_slots(size);
 	auto **fresh = static_cast<void **>(rte_zmalloc_socket("slubq_stack", cap * sizeof(void *),
 							       cache_line, real_socket));
 	if (fresh == nullptr)
