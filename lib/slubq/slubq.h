@@ -66,6 +66,8 @@ enum slubq_cache_flags {
 #define SLUBQ_F_ALL (SLUBQ_F_DMA | SLUBQ_F_NO_MERGE | SLUBQ_F_NO_ALIEN | SLUBQ_F_NO_IOVA_CONTIG | SLUBQ_F_DEBUG)
 /** Largest object (bytes): larger ones are not a slab allocator's job. */
 #define SLUBQ_MAX_OBJ_SIZE (16u << 20)
+/** Largest slab (bytes): a layout that needs a bigger one is refused. */
+#define SLUBQ_MAX_SLAB_SIZE (1u << 30)
 
 /** Where a cache's slabs come from. */
 enum slubq_source_kind {

@@ -39,7 +39,7 @@ constexpr unsigned max_entries = 64;        // caches, pools (SLUBQ_MAX_POOL_CON
 constexpr unsigned max_pool_name = 20;      // + "_s7" + the mempool's memzone suffixes
 constexpr std::uint32_t max_count = 1u << 30;
 constexpr std::uint32_t max_obj_size = 16u << 20;   // larger objects are not a slab allocator's job
-constexpr std::uint64_t max_slab_size = 1u << 30;   // slab.cpp: max_slab
+constexpr std::uint64_t max_slab_size = SLUBQ_MAX_SLAB_SIZE;
 
 enum class topo_mode { real, synthetic, map };
 

@@ -9,7 +9,7 @@ namespace slubq {
 
 namespace {
 constexpr std::uint64_t default_min_slab = 64 * 1024;
-constexpr std::uint64_t max_slab = std::uint64_t(1) << 30;
+constexpr std::uint64_t max_slab = SLUBQ_MAX_SLAB_SIZE;
 constexpr std::uint32_t min_objs_per_slab = 8;
 
 struct layout {
