@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cerrno>
 #include "common/log.hpp"
+#include "slubq.h"
 
 namespace slubq {
 
